@@ -1,0 +1,189 @@
+// @ts-check
+import js from '@eslint/js';
+import prettier from 'eslint-config-prettier';
+import tseslint from 'typescript-eslint';
+
+const NODE_BUILTINS = [
+  'assert',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'module',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'tty',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
+];
+
+/** Import-boundary rules of DESIGN.md §3, as `no-restricted-imports` patterns. */
+const forbid = (/** @type {string[]} */ groups, /** @type {string} */ message) => ({
+  group: groups,
+  message,
+});
+const noNode = forbid(['node:*', ...NODE_BUILTINS], 'Node built-ins are not available here (DESIGN §3).');
+const noElectron = forbid(
+  ['electron', 'electron/*'],
+  'Electron may only be imported by desktop/main and desktop/preload.',
+);
+const noNativeOrServer = forbid(
+  ['better-sqlite3', 'serialport', '@serialport/*', 'express', 'ws', 'pino'],
+  'Native and server-side packages belong to sync-server or desktop/core.',
+);
+const noTestCode = forbid(
+  ['**/test/**', '../test/*', '../../test/*'],
+  'Production code never imports test/.',
+);
+
+export default tseslint.config(
+  {
+    ignores: ['**/node_modules/**', '**/dist/**', '**/out/**', 'data/**', 'coverage/**', '.tmp/**'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.strictTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['*.js', '*.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-confusing-void-expression': 'off',
+      '@typescript-eslint/restrict-template-expressions': ['error', { allowNumber: true }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
+      ],
+    },
+  },
+  {
+    files: ['eslint.config.js'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['shared/**/*.ts'],
+    ignores: ['shared/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noNode,
+            noElectron,
+            noNativeOrServer,
+            noTestCode,
+            forbid(
+              ['**/sync-server/**', '**/desktop/**', 'react', 'react-dom', 'rxdb', 'rxdb/*'],
+              'shared imports only shared and pure libraries.',
+            ),
+          ],
+        },
+      ],
+      'no-restricted-globals': ['error', 'process', 'Buffer', 'window', 'document', 'require'],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'shared takes `now` as an argument.' },
+        { object: 'Math', property: 'random', message: 'shared takes randomness as an argument.' },
+      ],
+    },
+  },
+  {
+    files: ['sync-server/**/*.ts'],
+    ignores: ['sync-server/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(['**/desktop/**'], 'The server never imports terminal code.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['desktop/core/**/*.ts'],
+    ignores: ['desktop/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(
+              ['**/sync-server/**', '**/renderer/**', '**/main/**', '**/preload/**'],
+              'The core is plain Node and imports only shared.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['desktop/renderer/**/*.ts', 'desktop/renderer/**/*.tsx'],
+    ignores: ['desktop/renderer/**/*.test.ts', 'desktop/renderer/**/*.test.tsx'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noNode,
+            noElectron,
+            noNativeOrServer,
+            noTestCode,
+            forbid(
+              ['**/core/**', '**/main/**', '**/preload/**', '**/sync-server/**'],
+              'The renderer reaches the OS only through the terminal API client.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['desktop/preload/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noNode,
+            noNativeOrServer,
+            noTestCode,
+            forbid(
+              ['**/core/**', '**/main/**', '**/renderer/**', '**/sync-server/**'],
+              'preload imports only electron and shared contracts.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  prettier,
+);
