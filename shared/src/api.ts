@@ -1,0 +1,299 @@
+/**
+ * Request and response schemas of the public HTTP API v1 (DESIGN §8). The server validates with
+ * these and generates its OpenAPI document from them; clients build requests with the same types.
+ * Request objects are strict: an unknown field is a `validation_failed`, not silently dropped.
+ */
+import { z } from 'zod';
+import {
+  AdmissionVerdict,
+  HallFeature,
+  HallLayout,
+  Instant,
+  LeasePolicy,
+  LocalizedText,
+  AgeRating,
+  IsoDate,
+  MinorUnits,
+  NonNegativeMinorUnits,
+  PaymentMethod,
+  PriceEntry,
+  PriceRule,
+  PublicKeyB64,
+  SeatId,
+  SeatKind,
+  SeatState,
+  ShowtimeStatus,
+  StaffRole,
+  TerminalProfile,
+  TicketTypeCode,
+  Username,
+  Uuid,
+  CurrencyCode,
+} from './domain.ts';
+
+export const MAX_SEATS_PER_HOLD = 50;
+export const MAX_HOLD_TTL_SECONDS = 1800;
+
+// --- auth & devices ---------------------------------------------------------------------------
+
+export const LoginRequest = z.strictObject({
+  username: z.string().min(1).max(64),
+  password: z.string().min(1).max(256),
+});
+export type LoginRequest = z.infer<typeof LoginRequest>;
+
+export const AuthUser = z.object({ id: Uuid, name: z.string(), role: StaffRole });
+export const LoginResponse = z.object({ token: z.string(), user: AuthUser, expiresAt: Instant });
+export type LoginResponse = z.infer<typeof LoginResponse>;
+
+export const CreateEnrollmentCodeRequest = z.strictObject({
+  name: z.string().min(1).max(60),
+  profile: TerminalProfile,
+  leasePolicy: LeasePolicy.optional(),
+});
+export type CreateEnrollmentCodeRequest = z.infer<typeof CreateEnrollmentCodeRequest>;
+
+export const EnrollmentCodeResponse = z.object({
+  code: z.string(),
+  name: z.string(),
+  profile: TerminalProfile,
+  expiresAt: Instant,
+});
+
+export const EnrollRequest = z.strictObject({
+  code: z.string().min(6).max(32),
+  publicKey: PublicKeyB64,
+});
+export type EnrollRequest = z.infer<typeof EnrollRequest>;
+
+export const EnrollResponse = z.object({
+  terminalId: Uuid,
+  token: z.string(),
+  name: z.string(),
+  profile: TerminalProfile,
+  keyId: z.string(),
+  serverKeyId: z.string(),
+});
+export type EnrollResponse = z.infer<typeof EnrollResponse>;
+
+export const UpdateDeviceRequest = z.strictObject({
+  name: z.string().min(1).max(60).optional(),
+  leasePolicy: LeasePolicy.optional(),
+  status: z.enum(['active', 'revoked']).optional(),
+});
+
+// --- programme ---------------------------------------------------------------------------------
+
+export const ShowtimesQuery = z.strictObject({
+  from: Instant,
+  to: Instant,
+  limit: z.coerce.number().int().min(1).max(2000).optional(),
+});
+
+export const SeatView = z.object({
+  id: SeatId,
+  row: z.string(),
+  label: z.string(),
+  kind: SeatKind,
+  state: SeatState,
+  expiresAt: Instant.optional(),
+});
+export const SeatMapResponse = z.object({
+  showtimeId: Uuid,
+  hallId: Uuid,
+  layout: HallLayout,
+  seats: z.array(SeatView),
+});
+
+// --- holds & orders ----------------------------------------------------------------------------
+
+const SeatIds = z
+  .array(SeatId)
+  .min(1)
+  .max(MAX_SEATS_PER_HOLD)
+  .refine((ids) => new Set(ids).size === ids.length, 'seat ids must be unique');
+
+export const CreateHoldRequest = z.strictObject({
+  id: Uuid.optional(),
+  showtimeId: Uuid,
+  seatIds: SeatIds,
+  ttlSeconds: z.number().int().min(1).max(MAX_HOLD_TTL_SECONDS).optional(),
+});
+export type CreateHoldRequest = z.infer<typeof CreateHoldRequest>;
+
+export const UpdateHoldRequest = z
+  .strictObject({
+    seatIds: SeatIds.optional(),
+    /** Extend: the hold then lives this long from now, within the policy's cap. */
+    ttlSeconds: z.number().int().min(1).max(MAX_HOLD_TTL_SECONDS).optional(),
+  })
+  .refine((v) => v.seatIds !== undefined || v.ttlSeconds !== undefined, 'nothing to change');
+export type UpdateHoldRequest = z.infer<typeof UpdateHoldRequest>;
+
+export const HoldResponse = z.object({
+  id: Uuid,
+  showtimeId: Uuid,
+  seatIds: z.array(SeatId),
+  expiresAt: Instant,
+});
+export type HoldResponse = z.infer<typeof HoldResponse>;
+
+export const PaymentInput = z.strictObject({
+  method: PaymentMethod,
+  amount: NonNegativeMinorUnits,
+  tendered: NonNegativeMinorUnits.optional(),
+  reference: z.string().max(64).optional(),
+});
+
+export const CreateOrderRequest = z.strictObject({
+  id: Uuid,
+  holdId: Uuid,
+  lines: z
+    .array(z.strictObject({ seatId: SeatId, ticketTypeId: Uuid }))
+    .min(1)
+    .max(MAX_SEATS_PER_HOLD),
+  payments: z.array(PaymentInput).min(1).max(4),
+  expectedTotal: NonNegativeMinorUnits,
+});
+export type CreateOrderRequest = z.infer<typeof CreateOrderRequest>;
+
+export const TicketView = z.object({
+  id: Uuid,
+  seatId: SeatId,
+  ticketTypeId: Uuid,
+  price: NonNegativeMinorUnits,
+  status: z.enum(['valid', 'refunded', 'voided']),
+  token: z.string(),
+});
+
+export const OrderResponse = z.object({
+  id: Uuid,
+  code: z.string(),
+  showtimeId: Uuid,
+  status: z.enum(['paid', 'refunded', 'partially_refunded']),
+  total: NonNegativeMinorUnits,
+  currency: CurrencyCode,
+  change: NonNegativeMinorUnits,
+  payments: z.array(PaymentInput),
+  createdAt: Instant,
+  tickets: z.array(TicketView),
+});
+export type OrderResponse = z.infer<typeof OrderResponse>;
+
+export const RefundRequest = z.strictObject({
+  /** Tickets to refund; absent = the whole order. */
+  ticketIds: z.array(Uuid).min(1).max(MAX_SEATS_PER_HOLD).optional(),
+  reason: z.string().max(200).optional(),
+});
+export type RefundRequest = z.infer<typeof RefundRequest>;
+
+// --- admissions --------------------------------------------------------------------------------
+
+export const AdmissionRequest = z.strictObject({
+  token: z.string().min(1).max(1000),
+  /** The showtime this door is admitting, if the usher chose one. */
+  showtimeId: Uuid.optional(),
+});
+export type AdmissionRequest = z.infer<typeof AdmissionRequest>;
+
+export const AdmissionResponse = z.object({
+  verdict: AdmissionVerdict,
+  ticket: TicketView.extend({ showtimeId: Uuid }).optional(),
+  admittedAt: Instant.optional(),
+});
+export type AdmissionResponse = z.infer<typeof AdmissionResponse>;
+
+// --- back office -------------------------------------------------------------------------------
+
+export const CreateShowtimeRequest = z.strictObject({
+  movieId: Uuid,
+  hallId: Uuid,
+  startsAt: Instant,
+  priceListId: Uuid.optional(),
+  cleaningMinutes: z.number().int().min(0).max(240).optional(),
+  /** Adverts and trailers before the film; end = start + trailers + runtime. */
+  trailerMinutes: z.number().int().min(0).max(60).optional(),
+  status: z.enum(['scheduled', 'on_sale']).optional(),
+});
+export type CreateShowtimeRequest = z.infer<typeof CreateShowtimeRequest>;
+
+export const UpdateShowtimeRequest = z.strictObject({
+  startsAt: Instant.optional(),
+  priceListId: Uuid.optional(),
+  cleaningMinutes: z.number().int().min(0).max(240).optional(),
+  status: ShowtimeStatus.optional(),
+});
+export type UpdateShowtimeRequest = z.infer<typeof UpdateShowtimeRequest>;
+
+export const CreateHallRequest = z.strictObject({
+  name: z.string().min(1).max(60),
+  features: z.array(HallFeature).max(10),
+  layout: HallLayout,
+});
+export const UpdateHallRequest = CreateHallRequest.partial();
+
+export const CreateMovieRequest = z.strictObject({
+  titles: LocalizedText,
+  runtimeMinutes: z.number().int().min(1).max(600),
+  rating: AgeRating,
+  genres: z.array(z.string().min(1).max(40)).max(8),
+  posterUrl: z.string().max(500).optional(),
+  releaseDate: IsoDate.optional(),
+});
+export const UpdateMovieRequest = CreateMovieRequest.partial();
+
+export const CreateTicketTypeRequest = z.strictObject({
+  code: TicketTypeCode,
+  names: LocalizedText,
+  requiresProof: z.boolean().optional(),
+  active: z.boolean().optional(),
+});
+export const UpdateTicketTypeRequest = CreateTicketTypeRequest.partial();
+
+export const CreatePriceListRequest = z.strictObject({
+  name: z.string().min(1).max(60),
+  prices: z.array(PriceEntry).min(1).max(500),
+  rules: z.array(PriceRule).max(50).optional(),
+});
+export const UpdatePriceListRequest = CreatePriceListRequest.partial();
+
+export const CreateUserRequest = z.strictObject({
+  username: Username,
+  name: z.string().min(1).max(80),
+  role: StaffRole,
+  password: z.string().min(10).max(256),
+});
+export const UpdateUserRequest = z.strictObject({
+  name: z.string().min(1).max(80).optional(),
+  role: StaffRole.optional(),
+  password: z.string().min(10).max(256).optional(),
+  active: z.boolean().optional(),
+});
+
+export const ReportQuery = z.strictObject({ from: Instant, to: Instant });
+
+export const SalesReport = z.object({
+  from: Instant,
+  to: Instant,
+  currency: CurrencyCode,
+  orders: z.number().int(),
+  tickets: z.number().int(),
+  gross: MinorUnits,
+  refunds: MinorUnits,
+  net: MinorUnits,
+  byPaymentMethod: z.record(z.string(), MinorUnits),
+  byTerminal: z.array(z.object({ terminalId: z.string().nullable(), orders: z.number(), net: MinorUnits })),
+  byCashier: z.array(z.object({ staffUserId: z.string().nullable(), orders: z.number(), net: MinorUnits })),
+});
+
+// --- common ------------------------------------------------------------------------------------
+
+export const IdParam = z.strictObject({ id: Uuid });
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.record(z.string(), z.unknown()).optional(),
+  }),
+});
