@@ -25,7 +25,10 @@ async function restrictedImports(code: string, filePath: string): Promise<string
 
 describe('import boundaries', () => {
   it('refuses node:fs in shared', async () => {
-    const errors = await restrictedImports("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", 'shared/src/domain.ts');
+    const errors = await restrictedImports(
+      "import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n",
+      'shared/src/domain.ts',
+    );
     expect(errors.join('\n')).toMatch(/Node built-ins/);
   });
 

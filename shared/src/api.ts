@@ -205,10 +205,16 @@ export type AdmissionResponse = z.infer<typeof AdmissionResponse>;
 
 // --- back office -------------------------------------------------------------------------------
 
+/** A programme date a cinema could mean: catches typos like year 9999 before any arithmetic. */
+const ProgrammeInstant = Instant.refine((text) => {
+  const year = new Date(text).getUTCFullYear();
+  return year >= 2000 && year <= 2199;
+}, 'expected a date between 2000 and 2199');
+
 export const CreateShowtimeRequest = z.strictObject({
   movieId: Uuid,
   hallId: Uuid,
-  startsAt: Instant,
+  startsAt: ProgrammeInstant,
   priceListId: Uuid.optional(),
   cleaningMinutes: z.number().int().min(0).max(240).optional(),
   /** Adverts and trailers before the film; end = start + trailers + runtime. */
@@ -218,7 +224,7 @@ export const CreateShowtimeRequest = z.strictObject({
 export type CreateShowtimeRequest = z.infer<typeof CreateShowtimeRequest>;
 
 export const UpdateShowtimeRequest = z.strictObject({
-  startsAt: Instant.optional(),
+  startsAt: ProgrammeInstant.optional(),
   priceListId: Uuid.optional(),
   cleaningMinutes: z.number().int().min(0).max(240).optional(),
   status: ShowtimeStatus.optional(),

@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { MarqueeError, httpStatusOf } from '@marquee/shared';
+import type { ServerContext } from './context.ts';
+import { mount, type RouteSpec } from './http/route.ts';
+import { authenticateToken, bearerToken, LoginLimiter } from './services/auth.ts';
+import { buildRoutes } from './routes.ts';
+import { attachStream, type StreamHub } from './sync/stream.ts';
+import { HoldSweeper } from './services/sweeper.ts';
+
+export const MAX_BODY_BYTES = 256 * 1024;
+
+export interface MarqueeServer {
+  http: Server;
+  routes: readonly RouteSpec[];
+  hub: StreamHub;
+  /** Stops accepting, drains in-flight requests, closes streams and the database. */
+  close(): Promise<void>;
+}
+
+export function createMarqueeServer(ctx: ServerContext): MarqueeServer {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.set('query parser', 'simple');
+
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const requestId = req.get('x-request-id')?.slice(0, 64) ?? randomUUID();
+    res.locals['requestId'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = process.hrtime.bigint();
+    res.on('finish', () => {
+      ctx.logger.info(
+        {
+          requestId,
+          method: req.method,
+          path: req.path,
+          status: res.statusCode,
+          ms: Number(process.hrtime.bigint() - started) / 1e6,
+        },
+        'request',
+      );
+    });
+    next();
+  });
+  app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
+
+  const limiter = new LoginLimiter();
+  const routes = buildRoutes(ctx, limiter);
+  const router = express.Router();
+  mount(router, routes, async (req) => {
+    const token = bearerToken(req.get('authorization'));
+    return token === undefined ? undefined : authenticateToken(ctx, token);
+  });
+  app.use('/api/v1', router);
+
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+  });
+  app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const body = toErrorBody(error);
+    if (body.status >= 500)
+      ctx.logger.error({ err: error, requestId: res.locals['requestId'] }, 'request failed');
+    res.status(body.status).json({ error: body.error });
+  });
+
+  const http = createServer(app);
+  http.keepAliveTimeout = 5000;
+  const hub = attachStream(ctx, http);
+  const sweeper = new HoldSweeper(ctx);
+  sweeper.start();
+
+  let closing: Promise<void> | undefined;
+  return {
+    http,
+    routes,
+    hub,
+    close() {
+      closing ??= (async () => {
+        sweeper.stop();
+        hub.close();
+        await new Promise<void>((resolve) => {
+          http.close(() => resolve());
+          http.closeIdleConnections();
+        });
+        await sweeper.idle();
+        await ctx.db.close();
+      })();
+      return closing;
+    },
+  };
+}
+
+interface ParserError {
+  type?: string;
+  status?: number;
+}
+
+function toErrorBody(error: unknown): {
+  status: number;
+  error: { code: string; message: string; details?: unknown };
+} {
+  if (error instanceof MarqueeError) return { status: httpStatusOf(error.code), error: error.toBody() };
+  const parser = error as ParserError;
+  if (parser.type === 'entity.too.large') {
+    return {
+      status: 413,
+      error: { code: 'payload_too_large', message: `request body exceeds ${MAX_BODY_BYTES} bytes` },
+    };
+  }
+  if (parser.type === 'entity.parse.failed') {
+    return { status: 400, error: { code: 'validation_failed', message: 'request body is not valid JSON' } };
+  }
+  if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
+    return { status: 400, error: { code: 'validation_failed', message: 'malformed request' } };
+  }
+  return { status: 500, error: { code: 'internal', message: 'internal error' } };
+}

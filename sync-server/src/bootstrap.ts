@@ -1,0 +1,140 @@
+/**
+ * First start and every start: open the database, make sure the site, the epoch, the server's
+ * ticket-signing key and the first admin exist, and seed the demo programme when asked.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import { generateSigningKeyPair, publicKeyToB64, type Site } from '@marquee/shared';
+import type { ServerConfig } from './config.ts';
+import type { ServerContext, ServerSigner } from './context.ts';
+import type { Database } from './db/database.ts';
+import { SqliteDatabase } from './db/sqlite.ts';
+import { ChangeFeed } from './sync/change-feed.ts';
+import { publish } from './sync/change-log.ts';
+import { hashPassword } from './services/passwords.ts';
+import { seedDemo } from './seed.ts';
+
+export const DEFAULT_SITE: Omit<Site, 'id'> = {
+  name: 'Marquee Cinema',
+  timezone: 'Asia/Shanghai',
+  currency: 'CNY',
+  locale: 'zh-CN',
+};
+
+const KEY_FILE = 'server-signing-key.json';
+
+/** The server's Ed25519 ticket key lives in the data dir (mode 0600), created on first start. */
+export function loadOrCreateSigner(dataDir: string): ServerSigner {
+  const file = join(dataDir, KEY_FILE);
+  let seed: Uint8Array;
+  if (existsSync(file)) {
+    const stored = JSON.parse(readFileSync(file, 'utf8')) as { seed: string };
+    seed = Buffer.from(stored.seed, 'base64url');
+  } else {
+    seed = randomBytes(32);
+    writeFileSync(file, JSON.stringify({ seed: Buffer.from(seed).toString('base64url') }), { mode: 0o600 });
+    chmodSync(file, 0o600);
+  }
+  const pair = generateSigningKeyPair(seed);
+  return { keyId: pair.keyId, publicKey: pair.publicKey, privateKey: pair.privateKey };
+}
+
+export interface BootstrapResult {
+  ctx: ServerContext;
+  /** Set when no admin password was configured: printed once, never stored in clear. */
+  generatedAdminPassword?: string;
+  seeded?: { showtimes: number; halls: number };
+}
+
+export async function bootstrap(
+  config: ServerConfig,
+  logger: Logger,
+  options: { now?: () => number; db?: Database; seedStartDate?: string } = {},
+): Promise<BootstrapResult> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const db = options.db ?? new SqliteDatabase(join(config.dataDir, 'marquee.db'));
+  const now = options.now ?? Date.now;
+  const signer = loadOrCreateSigner(config.dataDir);
+
+  const { site, epoch, fresh } = await db.write(async (ex) => {
+    let epochRow = await ex.get<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'");
+    const isFresh = epochRow === undefined;
+    if (epochRow === undefined) {
+      epochRow = { value: randomBytes(9).toString('base64url') };
+      await ex.run("INSERT INTO meta (key, value) VALUES ('epoch', ?)", [epochRow.value]);
+    }
+    let siteRow = await ex.get<{ body: string }>('SELECT body FROM sites LIMIT 1');
+    if (siteRow === undefined) {
+      const newSite: Site = { id: randomUUID(), ...DEFAULT_SITE };
+      await ex.run('INSERT INTO sites (id, seq, body) VALUES (?, 0, ?)', [
+        newSite.id,
+        JSON.stringify(newSite),
+      ]);
+      siteRow = { body: JSON.stringify(newSite) };
+    }
+    return { site: JSON.parse(siteRow.body) as Site, epoch: epochRow.value, fresh: isFresh };
+  });
+
+  const ctx: ServerContext = {
+    db,
+    config,
+    logger,
+    site,
+    epoch,
+    signer,
+    feed: new ChangeFeed(),
+    now,
+    newId: randomUUID,
+  };
+
+  const result: BootstrapResult = { ctx };
+  await db.write(async (ex, tx) => {
+    if (fresh) await publish(ctx, ex, tx, 'site', site.id, site);
+    const known = await ex.get('SELECT key_id FROM signing_keys WHERE key_id = ?', [signer.keyId]);
+    if (known === undefined) {
+      const publicKey = publicKeyToB64(signer.publicKey);
+      await ex.run(
+        "INSERT INTO signing_keys (key_id, public_key, owner, terminal_id, revoked) VALUES (?, ?, 'server', NULL, 0)",
+        [signer.keyId, publicKey],
+      );
+      await publish(ctx, ex, tx, 'signing_keys', signer.keyId, {
+        id: signer.keyId,
+        keyId: signer.keyId,
+        publicKey,
+        owner: 'server',
+        revoked: false,
+      });
+    }
+  });
+
+  const admins = await db.read((ex) =>
+    ex.get<{ n: number }>("SELECT COUNT(*) AS n FROM staff_users WHERE role = 'admin'"),
+  );
+  if ((admins?.n ?? 0) === 0) {
+    const username = config.adminUser ?? 'admin';
+    const password = config.adminPassword ?? randomBytes(12).toString('base64url');
+    if (config.adminPassword === undefined) result.generatedAdminPassword = password;
+    const hash = await hashPassword(password);
+    await db.write((ex) =>
+      ex.run(
+        "INSERT INTO staff_users (id, username, name, role, password_hash, active, created_at) VALUES (?, ?, ?, 'admin', ?, 1, ?)",
+        [randomUUID(), username, 'Administrator', hash, now()],
+      ),
+    );
+  }
+
+  if (config.seed === 'demo') {
+    const empty = await db.read((ex) => ex.get<{ n: number }>('SELECT COUNT(*) AS n FROM halls'));
+    if ((empty?.n ?? 0) === 0) {
+      const startDate = options.seedStartDate ?? new Date(now()).toISOString().slice(0, 10);
+      result.seeded = await seedDemo(ctx, { seed: 42, startDate, staffPassword: 'marquee-demo' });
+      const siteRow = await db.read((ex) =>
+        ex.get<{ body: string }>('SELECT body FROM sites WHERE id = ?', [site.id]),
+      );
+      if (siteRow !== undefined) ctx.site = JSON.parse(siteRow.body) as Site;
+    }
+  }
+  return result;
+}

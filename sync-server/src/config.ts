@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+/** Server configuration from the environment. A bad value stops the start, naming the variable. */
+const Env = z.object({
+  MARQUEE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  MARQUEE_HOST: z.string().min(1).default('127.0.0.1'),
+  MARQUEE_DATA_DIR: z.string().min(1).default('./data/server'),
+  MARQUEE_ADMIN_USER: z
+    .string()
+    .regex(/^[a-z0-9._-]{3,32}$/, 'expected 3–32 of a-z 0-9 . _ -')
+    .optional(),
+  MARQUEE_ADMIN_PASSWORD: z.string().min(10, 'must be at least 10 characters').max(256).optional(),
+  MARQUEE_SEED: z.enum(['demo', 'none']).default('none'),
+  MARQUEE_LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Default hold lifetimes (DESIGN §5) and the cap a hold can be extended to. */
+  MARQUEE_HOLD_TTL_BOX_OFFICE: z.coerce.number().int().min(10).max(1800).default(480),
+  MARQUEE_HOLD_TTL_KIOSK: z.coerce.number().int().min(10).max(1800).default(300),
+  MARQUEE_HOLD_MAX_SECONDS: z.coerce.number().int().min(10).max(3600).default(1200),
+});
+
+export interface ServerConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  adminUser: string | undefined;
+  adminPassword: string | undefined;
+  seed: 'demo' | 'none';
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  holdTtlSeconds: { box_office: number; kiosk: number; staff: number };
+  holdMaxSeconds: number;
+}
+
+export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
+
+export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = Env.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    return { ok: false, message: `invalid configuration:\n  ${lines.join('\n  ')}` };
+  }
+  const e = parsed.data;
+  if ((e.MARQUEE_ADMIN_USER === undefined) !== (e.MARQUEE_ADMIN_PASSWORD === undefined)) {
+    return {
+      ok: false,
+      message: 'invalid configuration:\n  MARQUEE_ADMIN_USER and MARQUEE_ADMIN_PASSWORD must be set together',
+    };
+  }
+  return {
+    ok: true,
+    config: {
+      port: e.MARQUEE_PORT,
+      host: e.MARQUEE_HOST,
+      dataDir: e.MARQUEE_DATA_DIR,
+      adminUser: e.MARQUEE_ADMIN_USER,
+      adminPassword: e.MARQUEE_ADMIN_PASSWORD,
+      seed: e.MARQUEE_SEED,
+      logLevel: e.MARQUEE_LOG_LEVEL,
+      holdTtlSeconds: {
+        box_office: e.MARQUEE_HOLD_TTL_BOX_OFFICE,
+        kiosk: e.MARQUEE_HOLD_TTL_KIOSK,
+        staff: e.MARQUEE_HOLD_TTL_BOX_OFFICE,
+      },
+      holdMaxSeconds: e.MARQUEE_HOLD_MAX_SECONDS,
+    },
+  };
+}

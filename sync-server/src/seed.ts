@@ -1,0 +1,114 @@
+/**
+ * Seeds an empty database with the demo multiplex (`generateDemoData`): halls, films, ticket
+ * types, price lists, the programme with an empty seat map per showtime, and the demo staff.
+ * One write transaction, so a crash mid-seed leaves an empty database, never half a programme.
+ */
+import { generateDemoData, validateLayout, type Site } from '@marquee/shared';
+import type { ServerContext } from './context.ts';
+import { publish, publishSeatMap } from './sync/change-log.ts';
+import { invalidState } from './http/errors.ts';
+import { audit } from './services/audit.ts';
+import { hashPassword } from './services/passwords.ts';
+
+export interface SeedOptions {
+  seed: number;
+  /** First programme day, `YYYY-MM-DD`, local to the site. */
+  startDate: string;
+  /** Password of every demo staff account. */
+  staffPassword: string;
+  /** Programme days and halls (benchmarks ask for 14 × 10); the demo defaults otherwise. */
+  days?: number;
+  halls?: number;
+}
+
+export async function seedDemo(
+  ctx: ServerContext,
+  options: SeedOptions,
+): Promise<{ showtimes: number; halls: number }> {
+  const demo = generateDemoData({
+    seed: options.seed,
+    startDate: options.startDate,
+    ...(options.days === undefined ? {} : { days: options.days }),
+    ...(options.halls === undefined ? {} : { halls: options.halls }),
+  });
+  for (const hall of demo.halls) {
+    const checked = validateLayout(hall.layout);
+    if (!checked.ok)
+      throw new Error(`demo hall ${hall.name} has an invalid layout: ${checked.error.message}`);
+  }
+  // The site keeps its id (tokens, checkpoints and the signing key already belong to it).
+  const site: Site = { ...demo.site, id: ctx.site.id };
+  const halls = demo.halls.map((hall) => ({ ...hall, siteId: site.id }));
+  // scrypt is slow on purpose, so it runs before the transaction, and once: every demo account has
+  // the same, published password, so per-account salts would protect nothing.
+  const hash = await hashPassword(options.staffPassword);
+
+  await ctx.db.write(async (ex, tx) => {
+    const existing = await ex.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM halls');
+    if (Number(existing?.n ?? 0) > 0) throw invalidState('the database already has a programme');
+
+    await ex.run('UPDATE sites SET body = ? WHERE id = ?', [JSON.stringify(site), site.id]);
+    await publish(ctx, ex, tx, 'site', site.id, site);
+    for (const hall of halls) {
+      await ex.run('INSERT INTO halls (id, name, body) VALUES (?, ?, ?)', [
+        hall.id,
+        hall.name,
+        JSON.stringify(hall),
+      ]);
+      await publish(ctx, ex, tx, 'halls', hall.id, hall);
+    }
+    for (const movie of demo.movies) {
+      await ex.run('INSERT INTO movies (id, body) VALUES (?, ?)', [movie.id, JSON.stringify(movie)]);
+      await publish(ctx, ex, tx, 'movies', movie.id, movie);
+    }
+    for (const type of demo.ticketTypes) {
+      await ex.run('INSERT INTO ticket_types (id, code, body) VALUES (?, ?, ?)', [
+        type.id,
+        type.code,
+        JSON.stringify(type),
+      ]);
+      await publish(ctx, ex, tx, 'ticket_types', type.id, type);
+    }
+    for (const list of demo.priceLists) {
+      await ex.run('INSERT INTO price_lists (id, body) VALUES (?, ?)', [list.id, JSON.stringify(list)]);
+      await publish(ctx, ex, tx, 'price_lists', list.id, list);
+    }
+    for (const showtime of demo.showtimes) {
+      await ex.run(
+        'INSERT INTO showtimes (id, hall_id, movie_id, starts_at, ends_at, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [
+          showtime.id,
+          showtime.hallId,
+          showtime.movieId,
+          Date.parse(showtime.startsAt),
+          Date.parse(showtime.endsAt),
+          showtime.status,
+          JSON.stringify(showtime),
+        ],
+      );
+      await publish(ctx, ex, tx, 'showtimes', showtime.id, showtime);
+      await publishSeatMap(ctx, ex, tx, showtime.id);
+    }
+    const now = ctx.now();
+    let staffCreated = 0;
+    for (const member of demo.staff) {
+      // An account that already exists (the configured admin) keeps its own password.
+      const taken = await ex.get('SELECT id FROM staff_users WHERE username = ?', [member.username]);
+      if (taken !== undefined) continue;
+      await ex.run(
+        'INSERT INTO staff_users (id, username, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
+        [ctx.newId(), member.username, member.name, member.role, hash, now],
+      );
+      staffCreated += 1;
+    }
+    await audit(ex, ctx, { kind: 'anonymous' }, 'demo.seed', site.id, {
+      seed: options.seed,
+      startDate: options.startDate,
+      halls: halls.length,
+      showtimes: demo.showtimes.length,
+      staff: staffCreated,
+    });
+  });
+  ctx.site = site;
+  return { showtimes: demo.showtimes.length, halls: halls.length };
+}

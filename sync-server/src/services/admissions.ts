@@ -1,0 +1,144 @@
+import type { AdmissionResponse, AdmissionVerdict, SigningKey } from '@marquee/shared';
+import { keyringFrom, verifyTicket } from '@marquee/shared';
+import type { ServerContext } from '../context.ts';
+import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
+import { publish } from '../sync/change-log.ts';
+import type { Actor } from './actors.ts';
+import { loadShowtime } from './catalogue-cache.ts';
+
+/** Doors open this long before the start; a ticket is refused once its showtime has ended. */
+export const ADMIT_EARLY_MS = 60 * 60 * 1000;
+
+interface TicketRow {
+  id: string;
+  order_id: string;
+  showtime_id: string;
+  seat_id: string;
+  ticket_type_id: string;
+  price: number;
+  status: 'valid' | 'refunded' | 'voided';
+  token: string;
+}
+
+export async function loadKeyring(ex: Executor) {
+  const rows = await ex.all<{
+    key_id: string;
+    public_key: string;
+    owner: 'server' | 'terminal';
+    terminal_id: string | null;
+    revoked: number;
+  }>('SELECT key_id, public_key, owner, terminal_id, revoked FROM signing_keys');
+  const keys: SigningKey[] = rows.map((r) => ({
+    keyId: r.key_id,
+    publicKey: r.public_key,
+    owner: r.owner,
+    ...(r.terminal_id === null ? {} : { terminalId: r.terminal_id }),
+    revoked: r.revoked === 1,
+  }));
+  return keyringFrom(keys);
+}
+
+export interface AdmitOptions {
+  token: string;
+  showtimeId?: string | undefined;
+  admissionId?: string;
+  /** A door that admitted while offline reports it; the server then records, never refuses. */
+  offline?: { at: number; localVerdict: AdmissionVerdict };
+}
+
+export interface AdmitResult extends AdmissionResponse {
+  duplicate?: boolean;
+}
+
+/**
+ * Decides a scan: signature, ticket state, showtime and time, then the first admission wins —
+ * enforced by a unique index, so two doors scanning the same ticket at once cannot both admit.
+ */
+export async function admit(
+  ctx: ServerContext,
+  actor: Actor,
+  options: AdmitOptions,
+  scope?: TxScope,
+): Promise<AdmitResult> {
+  return inTransaction(ctx.db, scope, async (ex, tx) => {
+    const now = ctx.now();
+    const keyring = await loadKeyring(ex);
+    const verified = verifyTicket(options.token, keyring);
+    if (verified.verdict !== 'valid') return { verdict: 'invalid' };
+    const payload = verified.payload;
+    const row = await ex.get<TicketRow>('SELECT * FROM tickets WHERE id = ?', [payload.ticketId]);
+    // An offline sale may reach a door before it reaches us; its signature vouches for it.
+    const ticket = row ?? null;
+    const ticketView =
+      ticket === null
+        ? undefined
+        : {
+            id: ticket.id,
+            showtimeId: ticket.showtime_id,
+            seatId: ticket.seat_id,
+            ticketTypeId: ticket.ticket_type_id,
+            price: ticket.price,
+            status: ticket.status,
+            token: ticket.token,
+          };
+    const withTicket = (verdict: AdmissionVerdict, extra: Partial<AdmitResult> = {}): AdmitResult =>
+      ticketView === undefined ? { verdict, ...extra } : { verdict, ticket: ticketView, ...extra };
+
+    if (ticket !== null && ticket.status !== 'valid') return withTicket('refunded');
+    const showtimeId = ticket?.showtime_id ?? payload.showtimeId;
+    if (options.showtimeId !== undefined && options.showtimeId !== showtimeId)
+      return withTicket('wrong_showtime');
+    if (options.offline === undefined) {
+      const showtime = await loadShowtime(ex, showtimeId).catch(() => undefined);
+      if (showtime === undefined) return withTicket('invalid');
+      if (showtime.status === 'cancelled') return withTicket('refunded');
+      if (now < Date.parse(showtime.startsAt) - ADMIT_EARLY_MS) return withTicket('too_early');
+      if (now > Date.parse(showtime.endsAt)) return withTicket('too_late');
+    }
+
+    const admissionId = options.admissionId ?? ctx.newId();
+    const at = options.offline?.at ?? now;
+    const terminalId = actor.kind === 'device' ? actor.id : null;
+    const inserted = await ex.run(
+      `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
+       VALUES (?, ?, ?, ?, ?, 'admitted', 0) ON CONFLICT DO NOTHING`,
+      [admissionId, payload.ticketId, showtimeId, terminalId, at],
+    );
+    if (inserted === 1) {
+      await publish(ctx, ex, tx, 'admissions', admissionId, {
+        id: admissionId,
+        ticketId: payload.ticketId,
+        showtimeId,
+        terminalId,
+        at: new Date(at).toISOString(),
+        verdict: 'admitted',
+        duplicate: false,
+      });
+      return withTicket('admitted', { admittedAt: new Date(at).toISOString() });
+    }
+    const first = await ex.get<{ at: number }>(
+      "SELECT at FROM admissions WHERE ticket_id = ? AND verdict = 'admitted' AND duplicate = 0",
+      [payload.ticketId],
+    );
+    const admittedAt = new Date(first?.at ?? now).toISOString();
+    if (options.offline?.localVerdict === 'admitted') {
+      // Two partitioned doors both let the holder in: record it and flag it for the manager.
+      await ex.run(
+        `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
+         VALUES (?, ?, ?, ?, ?, 'admitted', 1) ON CONFLICT DO NOTHING`,
+        [admissionId, payload.ticketId, showtimeId, terminalId, at],
+      );
+      await publish(ctx, ex, tx, 'admissions', admissionId, {
+        id: admissionId,
+        ticketId: payload.ticketId,
+        showtimeId,
+        terminalId,
+        at: new Date(at).toISOString(),
+        verdict: 'admitted',
+        duplicate: true,
+      });
+      return withTicket('already_admitted', { admittedAt, duplicate: true });
+    }
+    return withTicket('already_admitted', { admittedAt });
+  });
+}

@@ -1,0 +1,310 @@
+import type { CreateHoldRequest, HoldResponse, Showtime, UpdateHoldRequest } from '@marquee/shared';
+import { seatIndex, validateSelection } from '@marquee/shared';
+import type { ServerContext } from '../context.ts';
+import { inTransaction, type Executor, type TxContext, type TxScope } from '../db/database.ts';
+import { publishSeatMap } from '../sync/change-log.ts';
+import {
+  conflict,
+  forbidden,
+  holdExpired,
+  invalidState,
+  notFound,
+  seatsUnavailable,
+  validationFailed,
+} from '../http/errors.ts';
+import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
+import { loadHall, loadShowtime } from './catalogue-cache.ts';
+
+export interface HoldRow {
+  id: string;
+  showtime_id: string;
+  terminal_id: string | null;
+  staff_user_id: string | null;
+  seat_ids: string;
+  status: 'active' | 'released' | 'expired' | 'sold';
+  created_at: number;
+  expires_at: number;
+}
+
+export function holdView(row: HoldRow): HoldResponse {
+  return {
+    id: row.id,
+    showtimeId: row.showtime_id,
+    seatIds: JSON.parse(row.seat_ids) as string[],
+    expiresAt: new Date(row.expires_at).toISOString(),
+  };
+}
+
+export function defaultTtlSeconds(ctx: ServerContext, actor: Actor): number {
+  if (actor.kind === 'device' && actor.profile === 'kiosk') return ctx.config.holdTtlSeconds.kiosk;
+  return ctx.config.holdTtlSeconds.box_office;
+}
+
+/** Seats must be on sale: the showtime sells and the sales window is open. */
+export function assertSelling(showtime: Showtime, now: number): void {
+  if (showtime.status !== 'on_sale') {
+    throw invalidState(`showtime is ${showtime.status}`, {
+      showtimeId: showtime.id,
+      status: showtime.status,
+    });
+  }
+  if (now < Date.parse(showtime.salesWindow.opensAt) || now >= Date.parse(showtime.salesWindow.closesAt)) {
+    throw invalidState('sales for this showtime are closed', { showtimeId: showtime.id });
+  }
+}
+
+const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
+
+/**
+ * Claims `seatIds` for `ownerId` all-or-nothing. Expired holds on those seats are cleared first;
+ * the primary key on (showtime, seat) arbitrates between concurrent claimers. On failure the
+ * caller's transaction is rolled back by the thrown error, so nothing is half-claimed.
+ */
+export async function claimSeats(
+  ex: Executor,
+  showtimeId: string,
+  seatIds: readonly string[],
+  claim: {
+    state: 'held' | 'leased';
+    ownerId: string;
+    terminalId: string | null;
+    expiresAt: number;
+    now: number;
+  },
+): Promise<void> {
+  await ex.run(
+    `DELETE FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(seatIds.length)})
+       AND state IN ('held', 'leased') AND expires_at <= ?`,
+    [showtimeId, ...seatIds, claim.now],
+  );
+  let claimed = 0;
+  for (const seatId of seatIds) {
+    claimed += await ex.run(
+      `INSERT INTO seat_claims (showtime_id, seat_id, state, owner_id, terminal_id, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      [showtimeId, seatId, claim.state, claim.ownerId, claim.terminalId, claim.expiresAt],
+    );
+  }
+  if (claimed === seatIds.length) return;
+  const taken = await ex.all<{ seat_id: string }>(
+    `SELECT seat_id FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(seatIds.length)})
+       AND owner_id <> ? ORDER BY seat_id`,
+    [showtimeId, ...seatIds, claim.ownerId],
+  );
+  throw seatsUnavailable(taken.map((r) => r.seat_id));
+}
+
+async function checkSeats(
+  ctx: ServerContext,
+  ex: Executor,
+  actor: Actor,
+  showtime: Showtime,
+  seatIds: readonly string[],
+  ownHoldId: string | null,
+): Promise<void> {
+  const hall = await loadHall(ex, showtime.hallId);
+  const index = seatIndex(hall.layout);
+  const unknown = seatIds.filter((id) => !index.has(id));
+  if (unknown.length > 0) {
+    throw validationFailed(`no such seats in ${hall.name}: ${unknown.join(', ')}`, {
+      field: 'body.seatIds',
+      seatIds: unknown,
+    });
+  }
+  const blocked = seatIds.filter((id) => index.get(id)?.blocked === true);
+  if (blocked.length > 0) throw seatsUnavailable(blocked);
+  // Kiosks are unattended: the server enforces their seat rules (limit, orphans, companions) too.
+  if (actor.kind === 'device' && actor.profile === 'kiosk') {
+    const claims = await ex.all<{
+      seat_id: string;
+      state: 'held' | 'sold' | 'leased' | 'blocked';
+      owner_id: string;
+      expires_at: number | null;
+    }>('SELECT seat_id, state, owner_id, expires_at FROM seat_claims WHERE showtime_id = ?', [showtime.id]);
+    const verdict = validateSelection(
+      hall.layout,
+      claims.map((c) => ({
+        seatId: c.seat_id,
+        state: c.state,
+        ownerId: c.owner_id,
+        ...(c.expires_at === null ? {} : { expiresAt: new Date(c.expires_at).toISOString() }),
+      })),
+      seatIds,
+      { now: ctx.now(), profile: 'kiosk', ...(ownHoldId === null ? {} : { ownClaimOwnerId: ownHoldId }) },
+    );
+    if (!verdict.ok) {
+      const { code, message, details } = verdict.error;
+      if (code === 'seats_unavailable')
+        throw seatsUnavailable((details?.['seatIds'] as string[] | undefined) ?? []);
+      throw validationFailed(message, details);
+    }
+  }
+}
+
+export async function createHold(
+  ctx: ServerContext,
+  actor: Actor,
+  input: CreateHoldRequest,
+  scope?: TxScope,
+): Promise<HoldResponse> {
+  const id = input.id ?? ctx.newId();
+  const ttl = Math.min(input.ttlSeconds ?? defaultTtlSeconds(ctx, actor), ctx.config.holdMaxSeconds);
+  return inTransaction(ctx.db, scope, async (ex, tx) => {
+    const now = ctx.now();
+    const existing = await ex.get<HoldRow>('SELECT * FROM holds WHERE id = ?', [id]);
+    if (existing !== undefined) return sameHoldAgain(existing, actor, input, now);
+    const showtime = await loadShowtime(ex, input.showtimeId);
+    assertSelling(showtime, now);
+    await checkSeats(ctx, ex, actor, showtime, input.seatIds, null);
+    const expiresAt = now + ttl * 1000;
+    await claimSeats(ex, showtime.id, input.seatIds, {
+      state: 'held',
+      ownerId: id,
+      terminalId: actorTerminalId(actor),
+      expiresAt,
+      now,
+    });
+    const row: HoldRow = {
+      id,
+      showtime_id: showtime.id,
+      terminal_id: actorTerminalId(actor),
+      staff_user_id: actorStaffId(actor),
+      seat_ids: JSON.stringify(input.seatIds),
+      status: 'active',
+      created_at: now,
+      expires_at: expiresAt,
+    };
+    await ex.run(
+      `INSERT INTO holds (id, showtime_id, terminal_id, staff_user_id, seat_ids, status, created_at, expires_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        row.id,
+        row.showtime_id,
+        row.terminal_id,
+        row.staff_user_id,
+        row.seat_ids,
+        row.status,
+        row.created_at,
+        row.expires_at,
+      ],
+    );
+    await publishSeatMap(ctx, ex, tx, showtime.id);
+    return holdView(row);
+  });
+}
+
+/** A client retrying a create with the same id gets its hold back, not a second one. */
+function sameHoldAgain(existing: HoldRow, actor: Actor, input: CreateHoldRequest, now: number): HoldResponse {
+  assertOwner(existing, actor);
+  const seats = JSON.parse(existing.seat_ids) as string[];
+  const same =
+    existing.showtime_id === input.showtimeId &&
+    seats.length === input.seatIds.length &&
+    seats.every((s) => input.seatIds.includes(s));
+  if (!same) throw conflict('a different hold with this id exists', { holdId: existing.id });
+  if (existing.status !== 'active' || existing.expires_at <= now) throw holdExpired(existing.id);
+  return holdView(existing);
+}
+
+export function assertOwner(hold: HoldRow, actor: Actor): void {
+  const owner =
+    actor.kind === 'device'
+      ? hold.terminal_id === actor.id
+      : actor.kind === 'staff' && hold.staff_user_id === actor.id;
+  if (!owner) throw forbidden('this hold belongs to another terminal or cashier');
+}
+
+export async function loadLiveHold(
+  ex: Executor,
+  actor: Actor,
+  holdId: string,
+  now: number,
+): Promise<HoldRow> {
+  const hold = await ex.get<HoldRow>('SELECT * FROM holds WHERE id = ?', [holdId]);
+  if (hold === undefined) throw notFound('hold', holdId);
+  assertOwner(hold, actor);
+  if (hold.status !== 'active' || hold.expires_at <= now) throw holdExpired(holdId);
+  return hold;
+}
+
+export async function updateHold(
+  ctx: ServerContext,
+  actor: Actor,
+  holdId: string,
+  change: UpdateHoldRequest,
+  scope?: TxScope,
+): Promise<HoldResponse> {
+  return inTransaction(ctx.db, scope, async (ex, tx) => {
+    const now = ctx.now();
+    const hold = await loadLiveHold(ex, actor, holdId, now);
+    let seatIds = JSON.parse(hold.seat_ids) as string[];
+    // Extending is capped from the hold's creation, so a client cannot keep seats forever.
+    const cap = hold.created_at + ctx.config.holdMaxSeconds * 1000;
+    const expiresAt =
+      change.ttlSeconds === undefined ? hold.expires_at : Math.min(now + change.ttlSeconds * 1000, cap);
+    if (change.seatIds !== undefined) {
+      const showtime = await loadShowtime(ex, hold.showtime_id);
+      assertSelling(showtime, now);
+      const wanted = change.seatIds;
+      const added = wanted.filter((s) => !seatIds.includes(s));
+      const removed = seatIds.filter((s) => !wanted.includes(s));
+      await checkSeats(ctx, ex, actor, showtime, wanted, hold.id);
+      if (removed.length > 0) {
+        await ex.run(
+          `DELETE FROM seat_claims WHERE showtime_id = ? AND owner_id = ? AND seat_id IN (${placeholders(removed.length)})`,
+          [hold.showtime_id, hold.id, ...removed],
+        );
+      }
+      if (added.length > 0) {
+        await claimSeats(ex, hold.showtime_id, added, {
+          state: 'held',
+          ownerId: hold.id,
+          terminalId: hold.terminal_id,
+          expiresAt,
+          now,
+        });
+      }
+      seatIds = wanted;
+    }
+    await ex.run('UPDATE seat_claims SET expires_at = ? WHERE owner_id = ? AND state = ?', [
+      expiresAt,
+      hold.id,
+      'held',
+    ]);
+    await ex.run('UPDATE holds SET seat_ids = ?, expires_at = ? WHERE id = ?', [
+      JSON.stringify(seatIds),
+      expiresAt,
+      hold.id,
+    ]);
+    await publishSeatMap(ctx, ex, tx, hold.showtime_id);
+    return holdView({ ...hold, seat_ids: JSON.stringify(seatIds), expires_at: expiresAt });
+  });
+}
+
+/** Releasing is idempotent: a hold already released, expired or sold stays as it is. */
+export async function releaseHold(
+  ctx: ServerContext,
+  actor: Actor,
+  holdId: string,
+  scope?: TxScope,
+): Promise<void> {
+  await inTransaction(ctx.db, scope, async (ex, tx) => {
+    const hold = await ex.get<HoldRow>('SELECT * FROM holds WHERE id = ?', [holdId]);
+    if (hold === undefined) throw notFound('hold', holdId);
+    assertOwner(hold, actor);
+    if (hold.status !== 'active') return;
+    await endHold(ctx, ex, tx, hold, 'released');
+  });
+}
+
+export async function endHold(
+  ctx: ServerContext,
+  ex: Executor,
+  tx: TxContext,
+  hold: Pick<HoldRow, 'id' | 'showtime_id'>,
+  status: 'released' | 'expired',
+): Promise<void> {
+  await ex.run("DELETE FROM seat_claims WHERE owner_id = ? AND state = 'held'", [hold.id]);
+  await ex.run("UPDATE holds SET status = ? WHERE id = ? AND status = 'active'", [status, hold.id]);
+  await publishSeatMap(ctx, ex, tx, hold.showtime_id);
+}

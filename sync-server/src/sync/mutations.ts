@@ -1,0 +1,157 @@
+/**
+ * The terminal's outbox drains here. Each mutation is applied in its own transaction together with
+ * the record that it was applied, so a retry after a lost answer is recognised and answered with
+ * the stored result. A rejected intent is answered once and remembered; it never blocks the ones
+ * behind it.
+ */
+import type {
+  AdmissionVerdict,
+  CreateHoldRequest,
+  CreateOrderRequest,
+  MutationEnvelope,
+  MutationName,
+  MutationResult,
+  MutationsRequest,
+  UpdateHoldRequest,
+} from '@marquee/shared';
+import type { z } from 'zod';
+import { MarqueeError, MUTATION_ARGS, type OfflineSaleArgs } from '@marquee/shared';
+import type { ServerContext } from '../context.ts';
+import type { TxScope } from '../db/database.ts';
+import { forbidden } from '../http/errors.ts';
+import { describeIssues } from '../http/route.ts';
+import type { Actor } from '../services/actors.ts';
+import { admit } from '../services/admissions.ts';
+import { createHold, releaseHold, updateHold } from '../services/holds.ts';
+import { sell } from '../services/orders.ts';
+import { applyOfflineSale, requestLease, returnLease } from '../services/leases.ts';
+
+type Handler = (ctx: ServerContext, actor: Actor, args: never, scope: TxScope) => Promise<unknown>;
+
+const HANDLERS: { [K in MutationName]: Handler } = {
+  'lease.request': (ctx, actor, args: { showtimeId: string; seats: number }, scope) =>
+    requestLease(ctx, actor, args, scope),
+  'lease.return': (ctx, actor, args: { leaseId: string; seatIds?: string[] }, scope) =>
+    returnLease(ctx, actor, args, scope),
+  'sale.offline': (ctx, actor, args: z.infer<typeof OfflineSaleArgs>, scope) =>
+    applyOfflineSale(ctx, actor, args, scope),
+  'hold.create': (ctx, actor, args: CreateHoldRequest, scope) => createHold(ctx, actor, args, scope),
+  'hold.update': (ctx, actor, args: { holdId: string; change: UpdateHoldRequest }, scope) =>
+    updateHold(ctx, actor, args.holdId, args.change, scope),
+  'hold.release': async (ctx, actor, args: { holdId: string }, scope) => {
+    await releaseHold(ctx, actor, args.holdId, scope);
+    return { released: true };
+  },
+  'sale.commit': async (ctx, actor, args: CreateOrderRequest, scope) =>
+    (await sell(ctx, actor, args, scope)).order,
+  'admission.record': (
+    ctx,
+    actor,
+    args: {
+      admissionId: string;
+      token: string;
+      at: string;
+      localVerdict: AdmissionVerdict;
+      showtimeId?: string;
+    },
+    scope,
+  ) =>
+    admit(
+      ctx,
+      actor,
+      {
+        token: args.token,
+        showtimeId: args.showtimeId,
+        admissionId: args.admissionId,
+        offline: { at: Date.parse(args.at), localVerdict: args.localVerdict },
+      },
+      scope,
+    ),
+};
+
+function rejected(id: string, error: unknown, duplicate: boolean): MutationResult {
+  const body =
+    error instanceof MarqueeError
+      ? error.toBody()
+      : { code: 'internal', message: 'the server could not apply this change' };
+  return { id, status: 'rejected', error: body, duplicate };
+}
+
+async function storedResult(
+  ctx: ServerContext,
+  terminalId: string,
+  id: string,
+): Promise<MutationResult | undefined> {
+  const row = await ctx.db.read((ex) =>
+    ex.get<{ result: string }>(
+      'SELECT result FROM applied_mutations WHERE terminal_id = ? AND mutation_id = ?',
+      [terminalId, id],
+    ),
+  );
+  if (row === undefined) return undefined;
+  return { ...(JSON.parse(row.result) as MutationResult), duplicate: true };
+}
+
+async function applyOne(
+  ctx: ServerContext,
+  actor: Actor,
+  terminalId: string,
+  mutation: MutationEnvelope,
+): Promise<MutationResult> {
+  const before = await storedResult(ctx, terminalId, mutation.id);
+  if (before !== undefined) return before;
+
+  const schema = MUTATION_ARGS[mutation.name];
+  const parsed = schema.safeParse(mutation.args);
+  let result: MutationResult;
+  if (!parsed.success) {
+    result = rejected(mutation.id, describeIssues(parsed.error, 'args'), false);
+  } else {
+    try {
+      result = await ctx.db.write(async (ex, tx) => {
+        const value = await HANDLERS[mutation.name](ctx, actor, parsed.data as never, { ex, tx });
+        const ok: MutationResult = { id: mutation.id, status: 'ok', result: value, duplicate: false };
+        await ex.run(
+          'INSERT INTO applied_mutations (terminal_id, mutation_id, result, applied_at) VALUES (?, ?, ?, ?)',
+          [terminalId, mutation.id, JSON.stringify(ok), ctx.now()],
+        );
+        return ok;
+      });
+      return result;
+    } catch (error) {
+      // Applied concurrently by a retry of the same batch: answer with what that one stored.
+      const raced = await storedResult(ctx, terminalId, mutation.id);
+      if (raced !== undefined) return raced;
+      if (!(error instanceof MarqueeError)) {
+        // Not a verdict on the intent (a busy or failing database): remember nothing, answer 503,
+        // and the terminal retries this mutation and the ones behind it later.
+        ctx.logger.error({ err: error, mutation: mutation.name }, 'mutation failed');
+        throw new MarqueeError('unavailable', 'the server could not apply this change now; retry later', {
+          mutationId: mutation.id,
+        });
+      }
+      result = rejected(mutation.id, error, false);
+    }
+  }
+  await ctx.db.write((ex) =>
+    ex.run(
+      'INSERT INTO applied_mutations (terminal_id, mutation_id, result, applied_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING',
+      [terminalId, mutation.id, JSON.stringify(result), ctx.now()],
+    ),
+  );
+  return result;
+}
+
+export async function applyMutations(
+  ctx: ServerContext,
+  actor: Actor,
+  request: MutationsRequest,
+): Promise<MutationResult[]> {
+  if (actor.kind !== 'device' || actor.id !== request.terminalId) {
+    throw forbidden('mutations are accepted from the enrolled terminal itself');
+  }
+  const results: MutationResult[] = [];
+  for (const mutation of request.mutations)
+    results.push(await applyOne(ctx, actor, request.terminalId, mutation));
+  return results;
+}

@@ -1,0 +1,109 @@
+/**
+ * A real sync server for tests: a real SQLite file in a temp dir, listening on an ephemeral
+ * loopback port, with the demo multiplex seeded (unless asked not to) and an admin signed in.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { loadConfig, type ServerConfig } from '../../sync-server/src/config.ts';
+import { bootstrap } from '../../sync-server/src/bootstrap.ts';
+import { createMarqueeServer, type MarqueeServer } from '../../sync-server/src/app.ts';
+import type { ServerContext } from '../../sync-server/src/context.ts';
+
+export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
+export const DEMO_STAFF_PASSWORD = 'marquee-demo';
+
+/** A clock tests can move; starts at the real time so sales windows are open. */
+export class TestClock {
+  constructor(public ms = Date.now()) {}
+  readonly now = (): number => this.ms;
+  advance(ms: number): void {
+    this.ms += ms;
+  }
+}
+
+export interface TestServer {
+  url: string;
+  ctx: ServerContext;
+  server: MarqueeServer;
+  dataDir: string;
+  clock: TestClock;
+  adminToken: string;
+  login(username: string, password: string): Promise<string>;
+  api(
+    method: string,
+    path: string,
+    options?: { token?: string; body?: unknown; raw?: string },
+  ): Promise<{ status: number; body: any }>;
+  close(): Promise<void>;
+}
+
+export interface TestServerOptions {
+  seed?: boolean;
+  dataDir?: string;
+  env?: Record<string, string>;
+  clock?: TestClock;
+  /** Leave the data dir in place on close (restart tests). */
+  keepData?: boolean;
+}
+
+export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'marquee-server-'));
+  const loaded = loadConfig({
+    MARQUEE_DATA_DIR: dataDir,
+    MARQUEE_PORT: '0',
+    MARQUEE_ADMIN_USER: ADMIN.username,
+    MARQUEE_ADMIN_PASSWORD: ADMIN.password,
+    MARQUEE_SEED: options.seed === false ? 'none' : 'demo',
+    MARQUEE_LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  if (!loaded.ok) throw new Error(loaded.message);
+  const config: ServerConfig = loaded.config;
+  const clock = options.clock ?? new TestClock();
+  const { ctx } = await bootstrap(config, pino({ level: 'silent' }), { now: clock.now });
+  const server = createMarqueeServer(ctx);
+  await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', () => resolve()));
+  const address = server.http.address();
+  if (address === null || typeof address === 'string') throw new Error('no address');
+  const url = `http://127.0.0.1:${address.port}`;
+
+  const api: TestServer['api'] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = {};
+    if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
+    let payload: string | undefined;
+    if (opts.raw !== undefined) payload = opts.raw;
+    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
+    if (payload !== undefined) headers['content-type'] = 'application/json';
+    const response = await fetch(`${url}/api/v1${path}`, {
+      method,
+      headers,
+      ...(payload === undefined ? {} : { body: payload }),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
+  };
+  const login = async (username: string, password: string) => {
+    const res = await api('POST', '/auth/login', { body: { username, password } });
+    if (res.status !== 200)
+      throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
+    return (res.body as { token: string }).token;
+  };
+  const adminToken = await login(ADMIN.username, ADMIN.password);
+  return {
+    url,
+    ctx,
+    server,
+    dataDir,
+    clock,
+    adminToken,
+    login,
+    api,
+    async close() {
+      await server.close();
+      if (options.keepData !== true && options.dataDir === undefined)
+        rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
