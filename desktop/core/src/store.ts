@@ -1,0 +1,107 @@
+/**
+ * The terminal's one SQLite file: the replica of the server's documents, the sync checkpoints,
+ * the outbox, local admissions, leases and offline sales, and the terminal's config. Everything
+ * the terminal acknowledges is committed here first.
+ */
+import Database from 'better-sqlite3';
+
+const MIGRATIONS: readonly { id: number; sql: string }[] = [
+  {
+    id: 1,
+    sql: `
+CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Replica: latest version of each server document; lseq orders local changes for the UI.
+CREATE TABLE docs (
+  collection TEXT NOT NULL,
+  id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  lseq INTEGER NOT NULL,
+  deleted INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  PRIMARY KEY (collection, id)
+);
+CREATE INDEX docs_by_lseq ON docs (collection, lseq);
+CREATE TABLE checkpoints (collection TEXT PRIMARY KEY, epoch TEXT NOT NULL, seq INTEGER NOT NULL);
+-- Outbox: intents the server has not acknowledged yet, in the order they were made.
+CREATE TABLE outbox (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  name TEXT NOT NULL,
+  args TEXT NOT NULL,
+  status TEXT NOT NULL,
+  result TEXT,
+  created_at INTEGER NOT NULL,
+  attempts INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX outbox_by_status ON outbox (status, seq);
+CREATE TABLE local_admissions (
+  ticket_id TEXT PRIMARY KEY,
+  admission_id TEXT NOT NULL,
+  showtime_id TEXT NOT NULL,
+  at INTEGER NOT NULL
+);
+CREATE TABLE leases (
+  id TEXT PRIMARY KEY,
+  showtime_id TEXT NOT NULL,
+  seat_ids TEXT NOT NULL,
+  server_granted_at INTEGER NOT NULL,
+  deadline INTEGER NOT NULL,
+  mono_at_grant REAL NOT NULL,
+  boot_id TEXT NOT NULL,
+  status TEXT NOT NULL
+);
+CREATE TABLE lease_sales (
+  lease_id TEXT NOT NULL,
+  seat_id TEXT NOT NULL,
+  order_id TEXT NOT NULL,
+  PRIMARY KEY (lease_id, seat_id)
+);
+CREATE TABLE local_holds (
+  id TEXT PRIMARY KEY,
+  showtime_id TEXT NOT NULL,
+  seat_ids TEXT NOT NULL,
+  lease_id TEXT,
+  expires_at INTEGER NOT NULL
+);
+CREATE TABLE sales (
+  id TEXT PRIMARY KEY,
+  showtime_id TEXT NOT NULL,
+  offline INTEGER NOT NULL,
+  body TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+`,
+  },
+];
+
+export type Db = Database.Database;
+
+export function openStore(file: string): Db {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  // FULL: an acknowledged sale must survive power loss, not just a process crash.
+  db.pragma('synchronous = FULL');
+  db.pragma('busy_timeout = 5000');
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (id INTEGER PRIMARY KEY)');
+  const applied = new Set(
+    (db.prepare('SELECT id FROM schema_migrations').all() as { id: number }[]).map((r) => r.id),
+  );
+  for (const migration of MIGRATIONS) {
+    if (applied.has(migration.id)) continue;
+    db.transaction(() => {
+      db.exec(migration.sql);
+      db.prepare('INSERT INTO schema_migrations (id) VALUES (?)').run(migration.id);
+    }).immediate();
+  }
+  return db;
+}
+
+export function getKv(db: Db, key: string): string | undefined {
+  return (db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value;
+}
+
+export function setKv(db: Db, key: string, value: string): void {
+  db.prepare(
+    'INSERT INTO kv (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  ).run(key, value);
+}

@@ -1,0 +1,222 @@
+/**
+ * Keeps the replica in step with the server: a full pull per collection on first start (or after a
+ * new epoch), then the change stream. Reconnects with exponential backoff and full jitter, so a
+ * lobby of terminals coming back after an outage does not stampede the server.
+ */
+import { WebSocket } from 'ws';
+import {
+  SYNC_COLLECTIONS,
+  StreamServerMessage,
+  formatCheckpoint,
+  type Checkpoint,
+  type PullResponse,
+  type SyncCollection,
+} from '@marquee/shared';
+import type { Replica } from './replica.ts';
+import type { ServerClient } from './server-client.ts';
+import type { Db } from './store.ts';
+
+export type LinkState = 'online' | 'offline' | 'connecting';
+
+export interface SyncClientOptions {
+  db: Db;
+  replica: Replica;
+  server: ServerClient;
+  onState: (state: LinkState) => void;
+  onChanges: (collections: ReadonlySet<SyncCollection>) => void;
+  log?: (message: string, extra?: Record<string, unknown>) => void;
+  /** Backoff bounds; tests shorten them. */
+  minBackoffMs?: number;
+  maxBackoffMs?: number;
+  random?: () => number;
+}
+
+const PAGE = 1000;
+/** No frame (heartbeats come every 10 s) for this long means the link is dead. */
+const SILENCE_MS = 25_000;
+
+export class SyncClient {
+  private socket: WebSocket | undefined;
+  private stopped = true;
+  private attempt = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private silenceTimer: NodeJS.Timeout | undefined;
+  private state: LinkState = 'offline';
+  private readonly minBackoff: number;
+  private readonly maxBackoff: number;
+  private readonly random: () => number;
+
+  constructor(private readonly options: SyncClientOptions) {
+    this.minBackoff = options.minBackoffMs ?? 250;
+    this.maxBackoff = options.maxBackoffMs ?? 10_000;
+    this.random = options.random ?? Math.random;
+  }
+
+  private isStopped(): boolean {
+    return this.stopped;
+  }
+
+  get linkState(): LinkState {
+    return this.state;
+  }
+
+  start(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.silenceTimer);
+    this.socket?.terminate();
+    this.socket = undefined;
+    this.setState('offline');
+  }
+
+  /** Drops the link at once and reconnects (after a failed request, say). */
+  kick(): void {
+    if (this.stopped) return;
+    this.socket?.terminate();
+  }
+
+  private setState(state: LinkState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.options.onState(state);
+  }
+
+  private checkpoints(): Map<SyncCollection, Checkpoint> {
+    const rows = this.options.db.prepare('SELECT collection, epoch, seq FROM checkpoints').all() as {
+      collection: SyncCollection;
+      epoch: string;
+      seq: number;
+    }[];
+    return new Map(rows.map((r) => [r.collection, { epoch: r.epoch, seq: r.seq }]));
+  }
+
+  /** Pulls every collection up to date; on a new epoch, drops the replica and starts over. */
+  async pullAll(): Promise<void> {
+    const changed = new Set<SyncCollection>();
+    for (const collection of SYNC_COLLECTIONS) {
+      let checkpoint = this.checkpoints().get(collection);
+      for (;;) {
+        const query = new URLSearchParams({ collection, limit: String(PAGE) });
+        if (checkpoint !== undefined) query.set('checkpoint', formatCheckpoint(checkpoint));
+        const page = await this.options.server.request<PullResponse>('GET', `/sync/pull?${query.toString()}`);
+        if (page.resync === true) {
+          this.options.log?.('server epoch changed: rebuilding the replica');
+          this.options.db.transaction(() => this.options.replica.clear())();
+          return this.pullAll();
+        }
+        const next = page.checkpoint;
+        this.options.db.transaction(() => {
+          if (this.options.replica.apply(collection, page.documents) > 0) changed.add(collection);
+          this.options.db
+            .prepare(
+              'INSERT INTO checkpoints (collection, epoch, seq) VALUES (?, ?, ?) ON CONFLICT (collection) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq',
+            )
+            .run(collection, next.epoch, next.seq);
+        })();
+        checkpoint = next;
+        if (page.documents.length < PAGE) break;
+      }
+    }
+    if (changed.size > 0) this.options.onChanges(changed);
+  }
+
+  /** The stream resumes from the oldest collection checkpoint; re-sent documents are skipped. */
+  private streamCheckpoint(): string | undefined {
+    const all = [...this.checkpoints().values()];
+    if (all.length < SYNC_COLLECTIONS.length) return undefined;
+    const oldest = all.reduce((a, b) => (b.seq < a.seq ? b : a));
+    return formatCheckpoint(oldest);
+  }
+
+  private async connect(): Promise<void> {
+    if (this.stopped) return;
+    this.setState('connecting');
+    try {
+      await this.pullAll();
+    } catch (error) {
+      this.options.log?.('pull failed', { error: String(error) });
+      this.scheduleReconnect();
+      return;
+    }
+    // stop() may have been called while the pull was in flight.
+    if (this.isStopped()) return;
+    const socket = new WebSocket(this.options.server.streamUrl(this.streamCheckpoint()), {
+      headers: this.options.server.authHeader(),
+      handshakeTimeout: 8000,
+    });
+    this.socket = socket;
+    const armSilence = () => {
+      clearTimeout(this.silenceTimer);
+      this.silenceTimer = setTimeout(() => socket.terminate(), SILENCE_MS);
+    };
+    socket.on('open', armSilence);
+    socket.on('message', (data: Buffer) => {
+      armSilence();
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data.toString('utf8'));
+      } catch {
+        return;
+      }
+      const message = StreamServerMessage.safeParse(parsed);
+      if (!message.success) return;
+      this.onMessage(message.data, socket);
+    });
+    socket.on('close', () => {
+      if (this.socket === socket) this.socket = undefined;
+      clearTimeout(this.silenceTimer);
+      this.scheduleReconnect();
+    });
+    socket.on('error', () => {
+      // 'close' follows and reconnects.
+    });
+  }
+
+  private onMessage(message: StreamServerMessage, socket: WebSocket): void {
+    switch (message.type) {
+      case 'hello':
+        this.attempt = 0;
+        this.setState('online');
+        return;
+      case 'heartbeat':
+        return;
+      case 'resync':
+        socket.terminate(); // reconnecting pulls first
+        return;
+      case 'changes': {
+        const changed = new Set<SyncCollection>();
+        const db = this.options.db;
+        db.transaction(() => {
+          for (const group of message.changes) {
+            if (this.options.replica.apply(group.collection, group.documents) > 0)
+              changed.add(group.collection);
+          }
+          // The stream carries every collection, so all are now caught up to this sequence.
+          db.prepare('UPDATE checkpoints SET seq = ? WHERE epoch = ? AND seq < ?').run(
+            message.checkpoint.seq,
+            message.checkpoint.epoch,
+            message.checkpoint.seq,
+          );
+        })();
+        if (changed.size > 0) this.options.onChanges(changed);
+        return;
+      }
+    }
+  }
+
+  private scheduleReconnect(): void {
+    if (this.stopped) return;
+    this.setState('offline');
+    const ceiling = Math.min(this.maxBackoff, this.minBackoff * 2 ** this.attempt);
+    this.attempt = Math.min(this.attempt + 1, 20);
+    const delay = Math.max(this.minBackoff / 2, this.random() * ceiling);
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.connect(), delay);
+  }
+}
