@@ -1,5 +1,5 @@
 /**
- * Invariant 1 — a seat is sold at most once per showtime — in a hot-show race: 50 clients (five
+ * Invariant 1 — a seat is sold at most once per showtime — in a hot-show race: 200 clients (five
  * enrolled tills and five staff sessions) fight over 20 seats at once, the winners pay at once,
  * and the same again with the server shut down and started on the same data in the middle.
  */
@@ -11,7 +11,7 @@ import type { HoldResponse, OrderResponse } from '@marquee/shared';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { enrollDevice, freeSeats, pullAll, sellSeats, upcomingShowtimes } from './support/terminal.ts';
 
-const CLIENTS = 50;
+const CLIENTS = 200;
 const SEATS = 20;
 
 const cleanup: (() => Promise<void> | void)[] = [];
@@ -31,7 +31,7 @@ function prng(seed: number): () => number {
   };
 }
 
-/** Five tills and five staff sessions: the principals the 50 clients act as. */
+/** Five tills and five staff sessions: the principals the 200 clients act as. */
 async function principals(server: TestServer): Promise<string[]> {
   const devices = await Promise.all(
     [1, 2, 3, 4, 5].map((n) => enrollDevice(server, 'box_office', `Till ${n}`)),
@@ -147,7 +147,7 @@ async function setUp(server: TestServer) {
   return { tokens, showtimeId: showtimeId!, seats };
 }
 
-describe('50 clients racing for 20 seats of one showtime', () => {
+describe('200 clients racing for 20 seats of one showtime', () => {
   it('gives every seat to at most one hold, tells losers exactly which seats were taken, and sells each seat once', async () => {
     const server = await startTestServer();
     cleanup.push(() => server.close());
