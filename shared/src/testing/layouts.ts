@@ -6,51 +6,22 @@
  *   L loveseat-left   R loveseat-right   X blocked standard seat   _ gap (aisle)
  *
  * Seats are numbered 1..n from the left, skipping gaps; rows are lettered A, B, C… skipping I
- * and O. Same notation as the demo halls, kept separate so tests do not move when demo data does.
+ * and O. Same notation (and parser) as the demo halls; the hall plans themselves are the tests' own.
  */
-import type { HallLayout, LayoutCell, LayoutRow, SeatKind } from '../domain.ts';
+import type { HallLayout } from '../domain.ts';
+import { ROW_LETTERS, rowFromPattern as demoRow, rowLabel } from '../demo/halls.ts';
 
-export const TEST_ROW_LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
+export const TEST_ROW_LETTERS = ROW_LETTERS;
+export const testRowLabel = rowLabel;
 
-const KIND_OF_CODE: Readonly<Record<string, SeatKind>> = {
-  S: 'standard',
-  P: 'premium',
-  W: 'wheelchair',
-  C: 'companion',
-  L: 'loveseat-left',
-  R: 'loveseat-right',
-  X: 'standard',
-};
-
-export function testRowLabel(index: number): string {
-  const letter = TEST_ROW_LETTERS.charAt(index);
-  if (letter === '') throw new RangeError(`test halls have at most ${TEST_ROW_LETTERS.length} rows`);
-  return letter;
-}
-
-export function rowFromPattern(label: string, pattern: string): LayoutRow {
-  const cells: LayoutCell[] = [];
-  let seatNumber = 0;
-  for (const code of pattern.replaceAll(' ', '')) {
-    if (code === '_') {
-      cells.push({ type: 'gap' });
-      continue;
-    }
-    const kind = KIND_OF_CODE[code];
-    if (kind === undefined) throw new RangeError(`unknown cell code '${code}' in row ${label}`);
-    seatNumber += 1;
-    cells.push(
-      code === 'X'
-        ? { type: 'seat', label: String(seatNumber), kind, blocked: true }
-        : { type: 'seat', label: String(seatNumber), kind },
-    );
-  }
-  return { label, cells };
+/** A row from a pattern (spaces ignored, for readability in tests). */
+export function rowFromPattern(label: string, pattern: string) {
+  return demoRow(label, { pattern: pattern.replaceAll(' ', '') });
 }
 
 /** A layout from row patterns, front row first. */
 export function layoutFromPatterns(patterns: readonly string[], version = 1): HallLayout {
-  return { version, rows: patterns.map((pattern, index) => rowFromPattern(testRowLabel(index), pattern)) };
+  return { version, rows: patterns.map((pattern, index) => rowFromPattern(rowLabel(index), pattern)) };
 }
 
 const SIDE = 'SSSSSS';
