@@ -20,7 +20,10 @@ interface Offer {
   priceOf: (ticketTypeId: string) => number;
 }
 
-/** A showtime starting within the next days with its adult/child standard prices. */
+/**
+ * A showtime starting within the next days, in a hall with plenty of standard seats (the VIP hall
+ * has none), with its adult/child standard prices. `skip` picks a later such showtime.
+ */
 async function offer(skip = 0): Promise<Offer> {
   const now = server.clock.now();
   const list = await server.api(
@@ -28,30 +31,34 @@ async function offer(skip = 0): Promise<Offer> {
     `/showtimes?from=${new Date(now + 3_600_000).toISOString()}&to=${new Date(now + 5 * 86_400_000).toISOString()}`,
     { token: cashier },
   );
-  const showtime = list.body.showtimes[skip] as { id: string };
-  const details = await server.api('GET', `/showtimes/${showtime.id}`, { token: cashier });
-  const types = details.body.ticketTypes as {
-    ticketType: { id: string; code: string };
-    prices: { priceClass: string; amount: number }[];
-  }[];
-  const byCode = (code: string) => {
-    const t = types.find((x) => x.ticketType.code === code);
-    if (t === undefined) throw new Error(`no ${code}`);
-    return t;
-  };
-  const seatMap = await server.api('GET', `/showtimes/${showtime.id}/seats`, { token: cashier });
-  const seats = (seatMap.body.seats as { id: string; kind: string; state: string }[])
-    .filter((s) => s.kind === 'standard' && s.state === 'free')
-    .map((s) => s.id);
-  return {
-    showtimeId: showtime.id,
-    adultId: byCode('adult').ticketType.id,
-    childId: byCode('child').ticketType.id,
-    seats,
-    priceOf: (id) =>
-      types.find((t) => t.ticketType.id === id)?.prices.find((p) => p.priceClass === 'standard')?.amount ??
-      NaN,
-  };
+  let skipped = 0;
+  for (const showtime of list.body.showtimes as { id: string }[]) {
+    const seatMap = await server.api('GET', `/showtimes/${showtime.id}/seats`, { token: cashier });
+    const seats = (seatMap.body.seats as { id: string; kind: string; state: string }[])
+      .filter((s) => s.kind === 'standard' && s.state === 'free')
+      .map((s) => s.id);
+    if (seats.length < 60 || skipped++ < skip) continue;
+    const details = await server.api('GET', `/showtimes/${showtime.id}`, { token: cashier });
+    const types = details.body.ticketTypes as {
+      ticketType: { id: string; code: string };
+      prices: { priceClass: string; amount: number }[];
+    }[];
+    const byCode = (code: string) => {
+      const t = types.find((x) => x.ticketType.code === code);
+      if (t === undefined) throw new Error(`no ${code}`);
+      return t;
+    };
+    return {
+      showtimeId: showtime.id,
+      adultId: byCode('adult').ticketType.id,
+      childId: byCode('child').ticketType.id,
+      seats,
+      priceOf: (id) =>
+        types.find((t) => t.ticketType.id === id)?.prices.find((p) => p.priceClass === 'standard')?.amount ??
+        NaN,
+    };
+  }
+  throw new Error('no showtime with enough free standard seats');
 }
 
 async function seatState(showtimeId: string, seatId: string): Promise<string> {

@@ -16,3 +16,4 @@ export * from './layout.ts';
 export * from './seat-map.ts';
 export * from './best-available.ts';
 export * from './terminal-api.ts';
+export * from './scanner-input.ts';

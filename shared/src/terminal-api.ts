@@ -13,6 +13,7 @@ import {
   SeatKind,
   SeatState,
   TerminalProfile,
+  Username,
   Uuid,
 } from './domain.ts';
 import { SyncCollection } from './sync.ts';
@@ -94,6 +95,90 @@ export const OutboxEntry = z.object({
   error: z.object({ code: z.string(), message: z.string() }).optional(),
 });
 
+// --- printing, cash drawer, scanners (DESIGN §9) -----------------------------------------------
+
+/** What the UI shows for a printer; `paper_low` still prints, the others stop the queue. */
+export const PrinterState = z.enum(['online', 'paper_low', 'paper_out', 'cover_open', 'offline']);
+export type PrinterState = z.infer<typeof PrinterState>;
+
+export const PrinterRole = z.enum(['primary', 'backup']);
+export type PrinterRole = z.infer<typeof PrinterRole>;
+
+/** Why a printer is offline, so the UI can say what to do about it. */
+export const PrinterOfflineReason = z.enum([
+  /** The configured device path does not exist (unplugged USB adapter, wrong path in the config). */
+  'no_device',
+  /** The path exists but could not be opened (permissions, in use by another program). */
+  'open_failed',
+  /** The port is open but nothing answers status queries (printer off, cable loose, wrong baud rate). */
+  'no_answer',
+  /** The port went away while open (cable or adapter pulled). */
+  'disconnected',
+  /** The printer reports an error (cutter jam, overheating). */
+  'printer_error',
+]);
+export type PrinterOfflineReason = z.infer<typeof PrinterOfflineReason>;
+
+export const PrinterDeviceStatus = z.object({
+  role: PrinterRole,
+  path: z.string(),
+  state: PrinterState,
+  reason: PrinterOfflineReason.optional(),
+  message: z.string().optional(),
+  /** When `state` last changed. */
+  since: Instant,
+  /** Printing a job right now. */
+  busy: z.boolean(),
+});
+export type PrinterDeviceStatus = z.infer<typeof PrinterDeviceStatus>;
+
+export const PrintJobKind = z.enum(['ticket', 'receipt', 'shift_report']);
+export type PrintJobKind = z.infer<typeof PrintJobKind>;
+
+/**
+ * `attention`: the terminal cannot tell whether the job printed (it crashed, or the printer lost
+ * power or its cable mid-job); an operator looks at the printer and resolves it.
+ */
+export const PrintJobStatus = z.enum(['queued', 'printing', 'done', 'attention', 'cancelled']);
+export type PrintJobStatus = z.infer<typeof PrintJobStatus>;
+
+export const PrinterStatus = z.object({
+  /** A hardware config file exists in the terminal's data dir. */
+  configured: z.boolean(),
+  /** The config file exists but is unusable; printing and scanning wait until it is fixed. */
+  configError: z.object({ code: z.string(), message: z.string() }).optional(),
+  printers: z.array(PrinterDeviceStatus),
+  cashDrawer: z.boolean(),
+  scanner: z.object({ path: z.string(), connected: z.boolean(), message: z.string().optional() }).optional(),
+  queue: z.object({
+    queued: z.number().int(),
+    printing: z.number().int(),
+    attention: z.number().int(),
+  }),
+});
+export type PrinterStatus = z.infer<typeof PrinterStatus>;
+
+export const PrintJobView = z.object({
+  id: Uuid,
+  kind: PrintJobKind,
+  status: PrintJobStatus,
+  /** One line for a list, e.g. "Ticket F-7 · Starfall Protocol · 19:30". */
+  summary: z.string(),
+  orderId: Uuid.optional(),
+  ticketId: Uuid.optional(),
+  reprint: z.boolean(),
+  reprintOf: Uuid.optional(),
+  printer: PrinterRole.optional(),
+  error: z.string().optional(),
+  attempts: z.number().int(),
+  createdAt: Instant,
+  updatedAt: Instant,
+  doneAt: Instant.optional(),
+});
+export type PrintJobView = z.infer<typeof PrintJobView>;
+
+export const DrawerOpenResult = z.object({ opened: z.literal(true), at: Instant, by: z.string() });
+
 export const terminalApi = {
   'terminal.status': { input: z.strictObject({}), output: TerminalStatus },
   'terminal.enroll': {
@@ -164,6 +249,32 @@ export const terminalApi = {
       checkpoint: z.object({ lseq: z.number().int() }),
     }),
   },
+  'printer.status': { input: z.strictObject({}), output: PrinterStatus },
+  'print.jobs': {
+    input: z.strictObject({
+      status: PrintJobStatus.optional(),
+      orderId: Uuid.optional(),
+      limit: z.number().int().min(1).max(500).optional(),
+    }),
+    output: z.array(PrintJobView),
+  },
+  /** Prints the job again, marked REPRINT; resolves the original if it needed attention. */
+  'print.reprint': { input: z.strictObject({ jobId: Uuid }), output: PrintJobView },
+  /** An operator's answer for a job that needs attention: it did print, or drop it. */
+  'print.resolve': {
+    input: z.strictObject({ jobId: Uuid, outcome: z.enum(['printed', 'cancelled']) }),
+    output: PrintJobView,
+  },
+  /** Prints this terminal's sales between two instants. */
+  'print.shiftReport': { input: z.strictObject({ from: Instant, to: Instant }), output: PrintJobView },
+  /** Opens the cash drawer outside a sale: a supervisor signs it off; audited on the terminal. */
+  'drawer.open': {
+    input: z.strictObject({
+      reason: z.string().trim().min(1).max(200),
+      supervisor: z.strictObject({ username: Username, password: z.string().min(1).max(200) }),
+    }),
+    output: DrawerOpenResult,
+  },
 } as const;
 
 export type TerminalCall = keyof typeof terminalApi;
@@ -174,5 +285,13 @@ export type TerminalOutput<C extends TerminalCall> = z.infer<(typeof terminalApi
 export const TerminalEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('status'), status: TerminalStatus }),
   z.object({ type: z.literal('replica'), collection: SyncCollection, lseq: z.number().int() }),
+  z.object({ type: z.literal('printer'), status: PrinterStatus }),
+  /** A serial scanner read a code; the core admitted (or refused) it like `ticket.admit`. */
+  z.object({
+    type: z.literal('scan'),
+    source: z.literal('serial'),
+    result: AdmitResult.optional(),
+    error: z.object({ code: z.string(), message: z.string() }).optional(),
+  }),
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEvent>;

@@ -16,6 +16,7 @@ import {
   ok,
   priceSelection,
   publicKeyToB64,
+  roleAtLeast,
   seatStates,
   signTicket,
   terminalApi,
@@ -46,12 +47,15 @@ import {
   type Ticket,
   type TicketType,
   type AdmissionResponse,
+  type LoginResponse,
 } from '@marquee/shared';
 import { systemClock, type Clock } from './clock.ts';
 import { loadOrCreateDeviceKey, type DeviceKey } from './identity.ts';
 import { Outbox } from './outbox.ts';
 import { Replica } from './replica.ts';
 import { ServerClient } from './server-client.ts';
+import { enqueuePrintJobs } from './printing/print-queue.ts';
+import { PrinterService, type SaleForPrint } from './printing/printer-service.ts';
 import { getKv, openStore, setKv, type Db } from './store.ts';
 import { SyncClient, type LinkState } from './sync-client.ts';
 
@@ -97,7 +101,14 @@ export class TerminalCore {
   private linkSince: number;
   private lastSyncAt: number | undefined;
   private leaseTimer: NodeJS.Timeout | undefined;
+  /** Showtime of each server hold taken here: a sale must not wait for the stream to show the hold. */
+  private readonly holdShowtimes = new Map<string, string>();
+  /** Monotonic time each lease request was made: its grant is never older, however late the answer. */
+  private readonly leaseAskedAt = new Map<string, number>();
   private readonly handlers: Handlers;
+  /** Printers, print queue, cash drawer and serial scanner (`hardware.json`). */
+  readonly printing: PrinterService;
+  private keyringCache: { version: number; keyring: ReturnType<typeof keyringFrom> } | undefined;
 
   private constructor(private readonly options: CoreOptions) {
     mkdirSync(options.dataDir, { recursive: true });
@@ -118,6 +129,22 @@ export class TerminalCore {
       },
     );
     this.linkSince = this.clock.wall();
+    this.printing = new PrinterService({
+      db: this.db,
+      dataDir: options.dataDir,
+      replica: this.replica,
+      wall: () => this.clock.wall(),
+      terminal: () => ({ name: getKv(this.db, 'name') }),
+      log: options.log,
+      onStatus: (status) => {
+        this.emit({ type: 'printer', status });
+      },
+      onScan: (code) => void this.scanned(code),
+      onScanRejected: (message) => {
+        this.emit({ type: 'scan', source: 'serial', error: { code: 'validation_failed', message } });
+      },
+    });
+    this.printing.start();
     this.handlers = this.buildHandlers();
   }
 
@@ -152,7 +179,7 @@ export class TerminalCore {
           void this.outbox
             .flush()
             .catch((error: unknown) => this.options.log?.('outbox flush failed', { error: String(error) }));
-          void this.maintainLeases();
+          void this.upkeepLeases();
         }
         this.emitStatus();
       },
@@ -167,7 +194,7 @@ export class TerminalCore {
     this.leaseTimer = setInterval(() => {
       if (this.link === 'online') {
         void this.outbox.flush().catch(() => undefined);
-        void this.maintainLeases();
+        void this.upkeepLeases();
       }
     }, this.options.leaseIntervalMs ?? 15_000);
     this.leaseTimer.unref();
@@ -177,6 +204,7 @@ export class TerminalCore {
   close(): void {
     clearInterval(this.leaseTimer);
     this.sync?.stop();
+    void this.printing.close();
     this.db.close();
   }
 
@@ -248,6 +276,13 @@ export class TerminalCore {
         const page = this.replica.changesSince(input.collection, input.checkpoint?.lseq ?? 0, input.limit);
         return Promise.resolve({ documents: page.documents, checkpoint: { lseq: page.lseq } });
       },
+      'printer.status': () => Promise.resolve(this.printing.status()),
+      'print.jobs': (input) => Promise.resolve(this.printing.jobs(input)),
+      'print.reprint': (input) => Promise.resolve(this.printing.reprint(input.jobId)),
+      'print.resolve': (input) => Promise.resolve(this.printing.resolve(input.jobId, input.outcome)),
+      'print.shiftReport': (input) =>
+        Promise.resolve(this.printing.printShiftReport(Date.parse(input.from), Date.parse(input.to))),
+      'drawer.open': (input) => this.openDrawer(input),
     };
   }
 
@@ -434,6 +469,13 @@ export class TerminalCore {
     return n;
   }
 
+  /** maintainLeases in the background: it may outlive close() (a request in flight), never crash. */
+  private upkeepLeases(): Promise<void> {
+    return this.maintainLeases().catch((error: unknown) => {
+      if (this.db.open) this.options.log?.('lease upkeep failed', { error: String(error) });
+    });
+  }
+
   /** Requests leases per the manager's policy; returns unused seats as showtimes near. */
   async maintainLeases(): Promise<void> {
     if (!this.isOnline || this.terminalId === undefined || this.profile === 'gate') return;
@@ -465,13 +507,11 @@ export class TerminalCore {
       ).filter((s) => s.status === 'on_sale' && !leased.has(s.id) && !pending.has(s.id));
       if (upcoming.length > 0) {
         this.db.transaction(() => {
-          for (const s of upcoming)
-            this.outbox.add(
-              randomUUID(),
-              'lease.request',
-              { showtimeId: s.id, seats: policy.seatsPerShowtime },
-              now,
-            );
+          for (const s of upcoming) {
+            const id = randomUUID();
+            this.leaseAskedAt.set(id, this.clock.mono());
+            this.outbox.add(id, 'lease.request', { showtimeId: s.id, seats: policy.seatsPerShowtime }, now);
+          }
         })();
       }
     }
@@ -501,6 +541,11 @@ export class TerminalCore {
           grantedAt: string;
           deadline: string;
         };
+        // The grant happened after the request was made, maybe long before this answer (held up, or
+        // lost and answered again from the server's record): measure the lease from the request, so
+        // a late answer cannot stretch it. Across a restart, the request's wall time bounds it.
+        const asked = this.leaseAskedAt.get(row.id) ?? mono - Math.max(0, this.clock.wall() - row.created_at);
+        this.leaseAskedAt.delete(row.id);
         this.db
           .prepare(
             `INSERT INTO leases (id, showtime_id, seat_ids, server_granted_at, deadline, mono_at_grant, boot_id, status)
@@ -512,7 +557,7 @@ export class TerminalCore {
             JSON.stringify(lease.seatIds),
             Date.parse(lease.grantedAt),
             Date.parse(lease.deadline),
-            mono,
+            Math.min(mono, asked),
             this.clock.bootId(),
           );
       } else if (row.name === 'lease.return') {
@@ -520,11 +565,16 @@ export class TerminalCore {
         this.db.prepare("UPDATE leases SET status = 'returned' WHERE id = ?").run(leaseId);
       } else if (row.name === 'sale.commit') {
         const order = result.result as OrderResponse;
-        this.db
-          .prepare(
-            'INSERT INTO sales (id, showtime_id, offline, body, created_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
-          )
-          .run(order.id, order.showtimeId, JSON.stringify(order), Date.parse(order.createdAt));
+        // The tickets are queued with the sale: the server's answer is what they print.
+        this.db.transaction(() => {
+          this.db
+            .prepare(
+              'INSERT INTO sales (id, showtime_id, offline, body, created_at) VALUES (?, ?, 0, ?, ?) ON CONFLICT (id) DO UPDATE SET body = excluded.body',
+            )
+            .run(order.id, order.showtimeId, JSON.stringify(order), Date.parse(order.createdAt));
+          enqueuePrintJobs(this.db, this.printing.jobsForSale(saleForPrint(order)), this.clock.wall());
+        })();
+        this.printing.notify();
       }
     }
     this.emitStatus();
@@ -536,6 +586,7 @@ export class TerminalCore {
     if (this.isOnline) {
       try {
         const hold = await this.server.request<HoldResponse>('POST', '/holds', { showtimeId, seatIds });
+        this.holdShowtimes.set(hold.id, hold.showtimeId);
         return { ...hold, offline: false };
       } catch (error) {
         if (!(error instanceof MarqueeError) || error.code !== 'offline') throw error;
@@ -573,6 +624,7 @@ export class TerminalCore {
   private async release(holdId: string): Promise<{ released: boolean }> {
     const local = this.db.prepare('DELETE FROM local_holds WHERE id = ?').run(holdId);
     if (local.changes > 0) return { released: true };
+    this.holdShowtimes.delete(holdId);
     try {
       await this.server.request('DELETE', `/holds/${holdId}`);
     } catch (error) {
@@ -619,10 +671,12 @@ export class TerminalCore {
 
     const hold = input.lines[0];
     if (hold === undefined) throw new MarqueeError('validation_failed', 'no lines');
-    const showtimeId = this.showtimeOfHold(
-      input.holdId,
-      input.lines.map((l) => l.seatId),
-    );
+    const showtimeId =
+      this.holdShowtimes.get(input.holdId) ??
+      this.showtimeOfHold(
+        input.holdId,
+        input.lines.map((l) => l.seatId),
+      );
     const { priced } = this.priced(showtimeId, input.lines);
     const orderId = randomUUID();
     const args = {
@@ -648,10 +702,12 @@ export class TerminalCore {
         queued: true,
       });
     }
+    this.holdShowtimes.delete(input.holdId);
     if (result.status === 'rejected') {
       throw new MarqueeError(result.error.code as never, result.error.message, result.error.details);
     }
     const order = result.result as OrderResponse;
+    this.printing.afterSale({ orderId: order.id, payments: input.payments });
     return {
       orderId: order.id,
       code: order.code,
@@ -736,7 +792,22 @@ export class TerminalCore {
         .prepare('INSERT INTO sales (id, showtime_id, offline, body, created_at) VALUES (?, ?, 1, ?, ?)')
         .run(orderId, hold.showtime_id, JSON.stringify(args), now);
       this.outbox.add(orderId, 'sale.offline', args, now);
+      enqueuePrintJobs(
+        this.db,
+        this.printing.jobsForSale({
+          orderId,
+          showtimeId: hold.showtime_id,
+          soldAt: now,
+          tickets: lines.map((l) => ({ ...l, id: l.ticketId })),
+          payments: input.payments,
+          total: priced.total,
+          change,
+          offline: true,
+        }),
+        now,
+      );
     })();
+    this.printing.afterSale({ orderId, payments: input.payments });
     void this.outbox.flush().catch(() => undefined);
     this.emitStatus();
     return {
@@ -766,10 +837,54 @@ export class TerminalCore {
     return { orderId: order.id, status: order.status };
   }
 
+  /** A supervisor signs a drawer opening off; the server is where passwords are checked. */
+  private async openDrawer(input: TerminalInput<'drawer.open'>): Promise<TerminalOutput<'drawer.open'>> {
+    let user: LoginResponse['user'];
+    try {
+      const login = new ServerClient(this.server.baseUrl, undefined);
+      user = (await login.request<LoginResponse>('POST', '/auth/login', input.supervisor)).user;
+      if (!roleAtLeast(user.role, 'supervisor'))
+        throw new MarqueeError('forbidden', 'opening the drawer needs a supervisor');
+    } catch (error) {
+      if (error instanceof MarqueeError)
+        this.printing.auditDrawerRefusal(input.supervisor.username, input.reason, error.message);
+      throw error;
+    }
+    const opened = await this.printing.openDrawer({
+      kind: 'manual',
+      reason: input.reason,
+      actor: { id: user.id, name: user.name },
+    });
+    if (!opened.ok) throw new MarqueeError(opened.error.code, opened.error.message, opened.error.details);
+    return { opened: true, at: opened.value.at, by: user.name };
+  }
+
+  /** A serial scanner read a code: admitted like `ticket.admit`, the verdict pushed to the UI. */
+  private async scanned(code: string): Promise<void> {
+    const result = await this.handle('ticket.admit', { token: code });
+    this.emit(
+      result.ok
+        ? { type: 'scan', source: 'serial', result: result.value }
+        : {
+            type: 'scan',
+            source: 'serial',
+            error: { code: result.error.code, message: result.error.message },
+          },
+    );
+  }
+
   // --- doors -----------------------------------------------------------------------------------
 
-  private keyring() {
-    return keyringFrom(this.replica.all<SigningKey>('signing_keys'));
+  /**
+   * The replicated public keys, decoded once per change of the collection (decoding checks every
+   * key's curve point: ~70 µs a key, paid on every scan before, with one key per enrolled terminal).
+   */
+  private keyring(): ReturnType<typeof keyringFrom> {
+    const version = this.replica.collectionVersion('signing_keys');
+    if (this.keyringCache?.version !== version) {
+      this.keyringCache = { version, keyring: keyringFrom(this.replica.all<SigningKey>('signing_keys')) };
+    }
+    return this.keyringCache.keyring;
   }
 
   /** The verdict from the replica alone: signature, ticket state, showtime, time, admissions. */
@@ -874,4 +989,18 @@ export class TerminalCore {
     this.emitStatus();
     return { ...verdict, admittedAt: new Date(now).toISOString() };
   }
+}
+
+function saleForPrint(order: OrderResponse): SaleForPrint {
+  return {
+    orderId: order.id,
+    code: order.code,
+    showtimeId: order.showtimeId,
+    soldAt: Date.parse(order.createdAt),
+    tickets: order.tickets,
+    payments: order.payments,
+    total: order.total,
+    change: order.change,
+    offline: false,
+  };
 }

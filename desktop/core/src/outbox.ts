@@ -32,6 +32,7 @@ export class Outbox {
     private readonly db: Db,
     private readonly server: ServerClient,
     private readonly terminalId: () => string | undefined,
+    /** Runs inside the transaction that records the answers; must be synchronous. */
     private readonly onSettled: (results: readonly MutationResult[]) => void,
   ) {}
 
@@ -111,15 +112,17 @@ export class Outbox {
         return; // unreachable: try again when the link is back
       }
       const update = this.db.prepare('UPDATE outbox SET status = ?, result = ? WHERE id = ?');
+      // The answer and its local effects (the sale row, its print jobs, a granted lease) commit
+      // together: a crash cannot leave a mutation settled whose effects were never recorded.
       this.db.transaction(() => {
         for (const result of response.results)
           update.run(result.status === 'ok' ? 'ok' : 'rejected', JSON.stringify(result), result.id);
+        this.onSettled(response.results);
       })();
       for (const result of response.results) {
         for (const resolve of this.waiters.get(result.id) ?? []) resolve(result);
         this.waiters.delete(result.id);
       }
-      this.onSettled(response.results);
     }
   }
 }

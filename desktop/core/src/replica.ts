@@ -17,6 +17,7 @@ export class Replica {
   private readonly upsert;
   private readonly current;
   private readonly byId;
+  private readonly latestOf;
 
   constructor(private readonly db: Db) {
     this.lseq = (db.prepare('SELECT COALESCE(MAX(lseq), 0) AS n FROM docs').get() as { n: number }).n;
@@ -26,6 +27,7 @@ export class Replica {
     );
     this.current = db.prepare('SELECT seq FROM docs WHERE collection = ? AND id = ?');
     this.byId = db.prepare('SELECT body, deleted FROM docs WHERE collection = ? AND id = ?');
+    this.latestOf = db.prepare('SELECT MAX(lseq) AS n FROM docs WHERE collection = ?');
   }
 
   /** Applies documents inside the caller's transaction; returns how many changed. */
@@ -44,6 +46,11 @@ export class Replica {
 
   get latestLseq(): number {
     return this.lseq;
+  }
+
+  /** Changes whenever a document of `collection` changes (its newest local sequence; -1 when empty). */
+  collectionVersion(collection: SyncCollection): number {
+    return (this.latestOf.get(collection) as { n: number | null }).n ?? -1;
   }
 
   get<T>(collection: SyncCollection, id: string): T | undefined {

@@ -72,6 +72,56 @@ CREATE TABLE sales (
 );
 `,
   },
+  {
+    id: 2,
+    // A door looks every scanned ticket up among the replicated admissions (thousands a day):
+    // without this index each scan read and parsed all of them.
+    sql: `CREATE INDEX docs_admission_ticket ON docs (json_extract(body, '$.ticketId')) WHERE collection = 'admissions';`,
+  },
+  {
+    id: 3,
+    sql: `
+-- Print queue (printing/print-queue.ts). A job is written in the transaction of the sale it
+-- prints, so a sale that is acknowledged always has its tickets queued. payload is the data
+-- the layout needs (not printer bytes): a job may print on a backup printer of another width.
+CREATE TABLE print_jobs (
+  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  id TEXT NOT NULL UNIQUE,
+  kind TEXT NOT NULL,
+  -- 'ticket:<ticketId>' or 'receipt:<orderId>' for originals, so queueing twice prints once.
+  dedupe_key TEXT UNIQUE,
+  order_id TEXT,
+  ticket_id TEXT,
+  payload TEXT NOT NULL,
+  summary TEXT NOT NULL,
+  reprint_of TEXT,
+  -- queued -> sending (first byte may be out) -> sent (all bytes out) -> done, or attention
+  -- when the outcome cannot be known; cancelled by an operator.
+  status TEXT NOT NULL,
+  printer TEXT,
+  attempts INTEGER NOT NULL DEFAULT 0,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL,
+  done_at INTEGER
+);
+CREATE INDEX print_jobs_by_status ON print_jobs (status, seq);
+CREATE INDEX print_jobs_by_order ON print_jobs (order_id);
+-- Every cash drawer opening, with who and why: the local audit a cash-up is checked against.
+CREATE TABLE drawer_events (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  kind TEXT NOT NULL,
+  order_id TEXT,
+  actor_id TEXT,
+  actor_name TEXT,
+  reason TEXT,
+  printer TEXT,
+  outcome TEXT NOT NULL,
+  error TEXT
+);
+`,
+  },
 ];
 
 export type Db = Database.Database;

@@ -32,6 +32,15 @@ export interface SyncClientOptions {
 }
 
 const PAGE = 1000;
+/**
+ * Pull order: the collections that change all day first, so the newest sequence is usually seen
+ * before the rarely changing ones are pulled and they need no second pull (see `pullAll`).
+ */
+const BUSY: readonly SyncCollection[] = ['seat_maps', 'tickets', 'admissions', 'leases'];
+const PULL_ORDER: readonly SyncCollection[] = [
+  ...BUSY.filter((c) => SYNC_COLLECTIONS.includes(c)),
+  ...SYNC_COLLECTIONS.filter((c) => !BUSY.includes(c)),
+];
 /** No frame (heartbeats come every 10 s) for this long means the link is dead. */
 const SILENCE_MS = 25_000;
 
@@ -96,34 +105,78 @@ export class SyncClient {
     return new Map(rows.map((r) => [r.collection, { epoch: r.epoch, seq: r.seq }]));
   }
 
-  /** Pulls every collection up to date; on a new epoch, drops the replica and starts over. */
+  /**
+   * Pulls every collection up to date; on a new epoch, drops the replica and starts over.
+   *
+   * A collection's own checkpoint is the sequence of its newest document, which for a collection
+   * that rarely changes (site, halls, leases…) stays far behind the site's sequence, and the stream
+   * resumes from the oldest checkpoint: it would re-send everything since (or answer `resync` past
+   * its catch-up limit, and the link would drop and reconnect for ever). So a pull also records
+   * the newest sequence the server had committed before it began (`floor`): every change up to it
+   * is visible to the pull, so the collection is complete through it. Collections pulled before
+   * the newest sequence was seen are pulled once more (in parallel, usually empty pages), so every
+   * checkpoint ends at or past it and the stream only carries what changed during the pull.
+   */
   async pullAll(): Promise<void> {
     const changed = new Set<SyncCollection>();
-    for (const collection of SYNC_COLLECTIONS) {
-      let checkpoint = this.checkpoints().get(collection);
-      for (;;) {
-        const query = new URLSearchParams({ collection, limit: String(PAGE) });
-        if (checkpoint !== undefined) query.set('checkpoint', formatCheckpoint(checkpoint));
-        const page = await this.options.server.request<PullResponse>('GET', `/sync/pull?${query.toString()}`);
-        if (page.resync === true) {
-          this.options.log?.('server epoch changed: rebuilding the replica');
-          this.options.db.transaction(() => this.options.replica.clear())();
-          return this.pullAll();
-        }
-        const next = page.checkpoint;
-        this.options.db.transaction(() => {
-          if (this.options.replica.apply(collection, page.documents) > 0) changed.add(collection);
-          this.options.db
-            .prepare(
-              'INSERT INTO checkpoints (collection, epoch, seq) VALUES (?, ?, ?) ON CONFLICT (collection) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq',
-            )
-            .run(collection, next.epoch, next.seq);
-        })();
-        checkpoint = next;
-        if (page.documents.length < PAGE) break;
-      }
+    let floor: Checkpoint | undefined;
+    for (const collection of PULL_ORDER) {
+      const seen = await this.pullCollection(collection, floor, changed);
+      if (seen === 'resync') return this.rebuild();
+      if (floor === undefined || seen.epoch !== floor.epoch || seen.seq > floor.seq) floor = seen;
+    }
+    const newest = floor;
+    if (newest !== undefined) {
+      const behind = [...this.checkpoints()]
+        .filter(([, c]) => c.epoch === newest.epoch && c.seq < newest.seq)
+        .map(([collection]) => collection);
+      const again = await Promise.all(behind.map((c) => this.pullCollection(c, newest, changed)));
+      if (again.includes('resync')) return this.rebuild();
     }
     if (changed.size > 0) this.options.onChanges(changed);
+  }
+
+  private async rebuild(): Promise<void> {
+    this.options.log?.('server epoch changed: rebuilding the replica');
+    this.options.db.transaction(() => this.options.replica.clear())();
+    return this.pullAll();
+  }
+
+  /**
+   * Pulls one collection to its end. `floor`: a sequence the server had committed before this
+   * pull started, recorded as the checkpoint if the collection's own is older. Returns the
+   * checkpoint reached, or `resync` on a new epoch.
+   */
+  private async pullCollection(
+    collection: SyncCollection,
+    floor: Checkpoint | undefined,
+    changed: Set<SyncCollection>,
+  ): Promise<Checkpoint | 'resync'> {
+    let checkpoint = this.checkpoints().get(collection);
+    for (;;) {
+      const query = new URLSearchParams({ collection, limit: String(PAGE) });
+      if (checkpoint !== undefined) query.set('checkpoint', formatCheckpoint(checkpoint));
+      const page = await this.options.server.request<PullResponse>('GET', `/sync/pull?${query.toString()}`);
+      if (page.resync === true) return 'resync';
+      const done = page.documents.length < PAGE;
+      const next =
+        done &&
+        floor !== undefined &&
+        floor.epoch === page.checkpoint.epoch &&
+        floor.seq > page.checkpoint.seq
+          ? floor
+          : page.checkpoint;
+      this.options.db.transaction(() => {
+        if (this.options.replica.apply(collection, page.documents) > 0) changed.add(collection);
+        this.options.db
+          .prepare(
+            'INSERT INTO checkpoints (collection, epoch, seq) VALUES (?, ?, ?) ON CONFLICT (collection) DO UPDATE SET epoch = excluded.epoch, seq = excluded.seq',
+          )
+          .run(collection, next.epoch, next.seq);
+      })();
+      checkpoint = next;
+      if (done) return next;
+    }
   }
 
   /** The stream resumes from the oldest collection checkpoint; re-sent documents are skipped. */

@@ -84,8 +84,33 @@ export async function admit(
     const withTicket = (verdict: AdmissionVerdict, extra: Partial<AdmitResult> = {}): AdmitResult =>
       ticketView === undefined ? { verdict, ...extra } : { verdict, ticket: ticketView, ...extra };
 
-    if (ticket !== null && ticket.status !== 'valid') return withTicket('refunded');
     const showtimeId = ticket?.showtime_id ?? payload.showtimeId;
+    if (ticket !== null && ticket.status !== 'valid') {
+      if (options.offline?.localVerdict === 'admitted') {
+        // A partitioned door let the holder of a ticket refunded meanwhile in: the admission
+        // happened and must not be lost; it is recorded under the server's verdict for review.
+        const admissionId = options.admissionId ?? ctx.newId();
+        const at = options.offline.at;
+        const terminalId = actor.kind === 'device' ? actor.id : null;
+        const inserted = await ex.run(
+          `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
+           VALUES (?, ?, ?, ?, ?, 'refunded', 0) ON CONFLICT DO NOTHING`,
+          [admissionId, payload.ticketId, showtimeId, terminalId, at],
+        );
+        if (inserted === 1) {
+          await publish(ctx, ex, tx, 'admissions', admissionId, {
+            id: admissionId,
+            ticketId: payload.ticketId,
+            showtimeId,
+            terminalId,
+            at: new Date(at).toISOString(),
+            verdict: 'refunded',
+            duplicate: false,
+          });
+        }
+      }
+      return withTicket('refunded');
+    }
     if (options.showtimeId !== undefined && options.showtimeId !== showtimeId)
       return withTicket('wrong_showtime');
     if (options.offline === undefined) {

@@ -149,6 +149,10 @@ export async function createHold(
 ): Promise<HoldResponse> {
   const id = input.id ?? ctx.newId();
   const ttl = Math.min(input.ttlSeconds ?? defaultTtlSeconds(ctx, actor), ctx.config.holdMaxSeconds);
+  // In a rush for the same seats most claimers lose: refuse them on committed data, outside the
+  // writer's queue. The transaction below still decides every winner (a seat freed in between is
+  // merely refused, as if asked a moment earlier).
+  if (scope === undefined) await refuseTakenSeats(ctx, id, input);
   return inTransaction(ctx.db, scope, async (ex, tx) => {
     const now = ctx.now();
     const existing = await ex.get<HoldRow>('SELECT * FROM holds WHERE id = ?', [id]);
@@ -191,6 +195,20 @@ export async function createHold(
     await publishSeatMap(ctx, ex, tx, showtime.id);
     return holdView(row);
   });
+}
+
+async function refuseTakenSeats(ctx: ServerContext, holdId: string, input: CreateHoldRequest): Promise<void> {
+  const taken = await ctx.db.read((ex) =>
+    ex.all<{ seat_id: string }>(
+      `SELECT seat_id FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(input.seatIds.length)})
+         AND owner_id <> ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seat_id`,
+      [input.showtimeId, ...input.seatIds, holdId, ctx.now()],
+    ),
+  );
+  if (taken.length === 0) return;
+  // A retry of an existing hold gets the transaction's answer (its hold back, or hold_expired).
+  const retry = await ctx.db.read((ex) => ex.get('SELECT 1 AS one FROM holds WHERE id = ?', [holdId]));
+  if (retry === undefined) throw seatsUnavailable(taken.map((r) => r.seat_id));
 }
 
 /** A client retrying a create with the same id gets its hold back, not a second one. */

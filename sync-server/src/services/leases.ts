@@ -196,10 +196,35 @@ export async function applyOfflineSale(
     if (lease.showtime_id !== input.showtimeId)
       throw validationFailed('the lease is for another showtime', { field: 'args.showtimeId' });
     const seatIds = input.lines.map((l) => l.seatId);
-    const owned = await ex.all<{ seat_id: string }>(
-      `SELECT seat_id FROM seat_claims WHERE owner_id = ? AND state = 'leased' AND seat_id IN (${seatIds.map(() => '?').join(', ')})`,
-      [lease.id, ...seatIds],
-    );
+    const ownedSeats = () =>
+      ex.all<{ seat_id: string }>(
+        `SELECT seat_id FROM seat_claims WHERE owner_id = ? AND state = 'leased' AND seat_id IN (${seatIds.map(() => '?').join(', ')})`,
+        [lease.id, ...seatIds],
+      );
+    let owned = await ownedSeats();
+    if (owned.length !== seatIds.length && lease.status === 'reclaimed') {
+      // The till stayed offline past deadline + grace, so the lease was reclaimed; its sale was made
+      // before the deadline and paid for. Its seats come back to it unless someone else has them now
+      // (sales close at the deadline, so normally nobody can).
+      const ownedSet = new Set(owned.map((o) => o.seat_id));
+      const leased = new Set(JSON.parse(lease.seat_ids) as string[]);
+      const back = seatIds.filter((s) => !ownedSet.has(s) && leased.has(s));
+      if (back.length > 0) {
+        const now = ctx.now();
+        await claimSeats(ex, lease.showtime_id, back, {
+          state: 'leased',
+          ownerId: lease.id,
+          terminalId: lease.terminal_id,
+          expiresAt: now,
+          now,
+        });
+        await audit(ex, ctx, actor, 'lease.sale_after_reclaim', lease.id, {
+          orderId: input.orderId,
+          seatIds: back,
+        });
+        owned = await ownedSeats();
+      }
+    }
     if (owned.length !== seatIds.length) {
       const ownedSet = new Set(owned.map((o) => o.seat_id));
       throw seatsUnavailable(seatIds.filter((s) => !ownedSet.has(s)));

@@ -15,7 +15,7 @@ import type {
   UpdateHoldRequest,
 } from '@marquee/shared';
 import type { z } from 'zod';
-import { MarqueeError, MUTATION_ARGS, type OfflineSaleArgs } from '@marquee/shared';
+import { MarqueeError, MUTATION_ARGS, decodeTicketToken, type OfflineSaleArgs } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { TxScope } from '../db/database.ts';
 import { forbidden } from '../http/errors.ts';
@@ -44,7 +44,7 @@ const HANDLERS: { [K in MutationName]: Handler } = {
   },
   'sale.commit': async (ctx, actor, args: CreateOrderRequest, scope) =>
     (await sell(ctx, actor, args, scope)).order,
-  'admission.record': (
+  'admission.record': async (
     ctx,
     actor,
     args: {
@@ -55,8 +55,19 @@ const HANDLERS: { [K in MutationName]: Handler } = {
       showtimeId?: string;
     },
     scope,
-  ) =>
-    admit(
+  ) => {
+    // A door whose online scan was admitted here but whose answer was lost admits offline and
+    // reports it: the same entry, not a double one (a door refuses its own re-scans itself).
+    const decoded = decodeTicketToken(args.token);
+    if (decoded.ok && actor.kind === 'device') {
+      const own = await scope.ex.get<{ at: number }>(
+        "SELECT at FROM admissions WHERE ticket_id = ? AND terminal_id = ? AND verdict = 'admitted' AND duplicate = 0",
+        [decoded.value.ticketId, actor.id],
+      );
+      if (own !== undefined)
+        return { verdict: 'already_admitted', admittedAt: new Date(own.at).toISOString() };
+    }
+    return admit(
       ctx,
       actor,
       {
@@ -66,7 +77,8 @@ const HANDLERS: { [K in MutationName]: Handler } = {
         offline: { at: Date.parse(args.at), localVerdict: args.localVerdict },
       },
       scope,
-    ),
+    );
+  },
 };
 
 function rejected(id: string, error: unknown, duplicate: boolean): MutationResult {

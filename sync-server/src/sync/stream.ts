@@ -88,8 +88,12 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
   };
 
   // One reader for all live clients: each commit is read once and the frame shared.
+  let pumpQueued = false;
   const pump = async (): Promise<void> => {
+    pumpQueued = false;
     for (;;) {
+      // Nobody to send to: read nothing. The next terminal to join sets the hub's position.
+      if (live.size === 0) return;
       if (hubSeq < 0) hubSeq = await ctx.db.read((ex) => currentCheckpointSeq(ctx, ex));
       const rows = await ctx.db.read((ex) => changesAfter(ex, hubSeq, LIVE_BATCH));
       if (rows.length === 0) return;
@@ -108,7 +112,13 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
       hubSeq = seq;
     }
   };
-  const schedulePump = () => inTurn(pump);
+  // Commits come in bursts under load: one pump per event-loop turn reads them all at once (a
+  // showtime's seat map once, in its latest version) instead of one read and one frame per commit.
+  const schedulePump = () => {
+    if (pumpQueued) return;
+    pumpQueued = true;
+    setImmediate(() => inTurn(pump));
+  };
   const unsubscribe = ctx.feed.subscribe(schedulePump);
 
   const heartbeat = setInterval(() => {
@@ -182,7 +192,7 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
 
   const join = async (client: Client, checkpoint: { epoch: string; seq: number } | undefined) => {
     const current = await ctx.db.read((ex) => currentCheckpointSeq(ctx, ex));
-    if (hubSeq < 0) hubSeq = current;
+    if (hubSeq < 0 || live.size === 0) hubSeq = current;
     send(client, {
       type: 'hello',
       checkpoint: { epoch: ctx.epoch, seq: current },

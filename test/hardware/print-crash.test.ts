@@ -1,0 +1,232 @@
+/**
+ * The terminal killed with SIGKILL while printing (DESIGN §9: a job survives a crash and prints
+ * once). The headless terminal (`cli.ts`) runs as a child process printing over a real pty to
+ * the virtual printer; it is killed mid-job and started again on the same data dir.
+ *
+ * What happens then is a decision (see `print-queue.ts`): a job that was queued prints after the
+ * restart, once; a job whose bytes had started going out is never printed again by itself — the
+ * printer may well have printed it (it keeps what it received) — it is flagged for an operator,
+ * who confirms it or reprints it marked REPRINT.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Result, TerminalCall, TerminalOutput } from '@marquee/shared';
+import { startTestServer, type TestServer } from '../support/server.ts';
+import {
+  removeTempDirs,
+  requireTool,
+  tempDir,
+  virtualPrinterOn,
+  waitUntil,
+  writeHardwareConfig,
+  type Bench,
+} from './support.ts';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+interface Terminal {
+  call<C extends TerminalCall>(call: C, input: unknown): Promise<TerminalOutput<C>>;
+  kill9(): Promise<void>;
+}
+
+const children = new Set<ChildProcess>();
+
+/** The headless terminal, driven over its JSON-lines stdin/stdout. */
+async function startTerminal(dataDir: string, enroll?: { server: string; code: string }): Promise<Terminal> {
+  const args = ['--import', 'tsx', 'desktop/core/src/cli.ts', '--data', dataDir];
+  if (enroll !== undefined) args.push('--server', enroll.server, '--code', enroll.code);
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
+  children.add(child);
+  let errors = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    errors += chunk.toString('utf8');
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const pending = new Map<number, (result: unknown) => void>();
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`terminal did not start: ${errors}`)), 30_000);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`terminal exited: ${errors}`));
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      let message: { id?: number; result?: unknown; ready?: unknown };
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message.ready !== undefined) {
+        clearTimeout(timer);
+        resolve();
+      }
+      if (typeof message.id === 'number') {
+        pending.get(message.id)?.(message.result);
+        pending.delete(message.id);
+      }
+    });
+  });
+  let nextId = 1;
+  return {
+    async call(call, input) {
+      const result = await new Promise<Result<TerminalOutput<typeof call>>>((resolve) => {
+        const id = nextId++;
+        pending.set(id, (value) => {
+          resolve(value as Result<TerminalOutput<typeof call>>);
+        });
+        child.stdin.write(`${JSON.stringify({ id, call, input })}\n`);
+      });
+      if (!result.ok) throw new Error(`${call}: ${result.error.code} ${result.error.message}`);
+      return result.value;
+    },
+    async kill9() {
+      child.kill('SIGKILL');
+      await exited;
+      children.delete(child);
+    },
+  };
+}
+
+let server: TestServer;
+let showIndex = 0;
+const benches: Bench[] = [];
+
+beforeAll(async () => {
+  requireTool('socat', 'socat');
+  server = await startTestServer();
+});
+afterAll(async () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const bench of benches) await bench.close();
+  await server.close();
+  removeTempDirs();
+});
+
+/** A printer on a pty and a terminal configured to print on it, enrolled and online. */
+async function setUp(name: string) {
+  const dir = tempDir(`marquee-print-crash-${name}-`);
+  const printer = await virtualPrinterOn(dir, 'printer', { columns: 32 });
+  benches.push(printer);
+  const dataDir = join(dir, 'core');
+  mkdirSync(dataDir);
+  writeHardwareConfig(dataDir, { printer: { path: printer.pty.terminal, baudRate: 115200, columns: 32 } });
+  const code = await server.api('POST', '/devices/enrollment-codes', {
+    token: server.adminToken,
+    body: {
+      name: `till-${name}`,
+      profile: 'box_office',
+      leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
+    },
+  });
+  const terminal = await startTerminal(dataDir, { server: server.url, code: code.body.code as string });
+  await waitUntil(
+    async () => (await terminal.call('terminal.status', {})).connection === 'online',
+    15_000,
+    'the terminal online',
+  );
+  await waitUntil(
+    async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'online',
+    15_000,
+    'the printer online',
+  );
+  return { dir, dataDir, printer, terminal };
+}
+
+async function sellOne(terminal: Terminal) {
+  const now = server.clock.now();
+  const shows = await terminal.call('showtimes.list', {
+    from: new Date(now + 3_600_000).toISOString(),
+    to: new Date(now + 3 * 86_400_000).toISOString(),
+  });
+  const show = shows[showIndex++]!;
+  const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
+  const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
+  const seats = (await terminal.call('seats.bestAvailable', { showtimeId: show.id, count: 1 }))!;
+  const hold = await terminal.call('seats.hold', { showtimeId: show.id, seatIds: seats });
+  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
+  const quote = await terminal.call('order.quote', { showtimeId: show.id, lines });
+  return terminal.call('order.sell', {
+    holdId: hold.id,
+    lines,
+    payments: [{ method: 'card', amount: quote.total }],
+  });
+}
+
+async function jobs(terminal: Terminal) {
+  return (await terminal.call('print.jobs', {})).sort((a, b) => a.kind.localeCompare(b.kind));
+}
+
+describe('the terminal killed with SIGKILL while printing', () => {
+  it('flags the ticket that was going out instead of printing a second, unmarked copy; the operator reprints it', async () => {
+    const { dataDir, printer, terminal } = await setUp('mid-job');
+    // The paper runs out a few lines into the ticket: its bytes are in the printer, unconfirmed.
+    printer.printer.paperOutAfterLines(6);
+    const sale = await sellOne(terminal);
+    await waitUntil(
+      async () => (await jobs(terminal)).some((j) => j.kind === 'ticket' && j.status === 'printing'),
+      10_000,
+      'the ticket going out',
+    );
+    await waitUntil(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
+    await terminal.kill9();
+
+    const restarted = await startTerminal(dataDir);
+    const [receipt, ticket] = await jobs(restarted);
+    expect(ticket).toMatchObject({ kind: 'ticket', status: 'attention' });
+    expect(ticket!.error).toMatch(/interrupted/);
+    expect(receipt).toMatchObject({ kind: 'receipt', status: 'queued' });
+    expect((await restarted.call('printer.status', {})).queue).toMatchObject({ attention: 1, queued: 1 });
+
+    // New paper: the printer finishes the ticket it was holding, then the receipt prints.
+    printer.printer.setPaper('ok');
+    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'the held ticket and the receipt');
+    await sleep(1500);
+    expect(printer.printer.pages).toHaveLength(2);
+    expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
+    expect(printer.printer.pages.some((p) => p.text.includes('REPRINT'))).toBe(false);
+    expect((await jobs(restarted)).map((j) => j.status)).toEqual(['done', 'attention']);
+
+    // The operator asks for it again: a REPRINT, and the flag is resolved.
+    await restarted.call('print.reprint', { jobId: ticket!.id });
+    await waitUntil(() => printer.printer.pages.length === 3, 10_000, 'the reprint');
+    const copy = printer.printer.pages[2]!;
+    expect(copy.text).toContain('REPRINT');
+    expect(copy.qrCodes).toEqual([sale.tickets[0]!.token]);
+    const after = await restarted.call('print.jobs', {});
+    expect(after.find((j) => j.id === ticket!.id)?.status).toBe('done');
+    expect(after.filter((j) => j.reprint)).toHaveLength(1);
+    await restarted.kill9();
+  }, 90_000);
+
+  it('prints jobs that were still queued exactly once after the restart', async () => {
+    const { dataDir, printer, terminal } = await setUp('queued');
+    printer.printer.setCover(true);
+    await waitUntil(
+      async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'cover_open',
+      10_000,
+      'cover_open status',
+    );
+    const sale = await sellOne(terminal);
+    expect((await jobs(terminal)).map((j) => j.status)).toEqual(['queued', 'queued']);
+    await terminal.kill9();
+
+    const restarted = await startTerminal(dataDir);
+    expect((await jobs(restarted)).map((j) => j.status)).toEqual(['queued', 'queued']);
+    printer.printer.setCover(false);
+    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
+    await waitUntil(
+      async () => (await jobs(restarted)).every((j) => j.status === 'done'),
+      10_000,
+      'jobs done',
+    );
+    await sleep(1000);
+    expect(printer.printer.pages).toHaveLength(2);
+    expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
+    await restarted.kill9();
+  }, 90_000);
+});
