@@ -422,13 +422,24 @@ export function decodeTicketToken(token: string): Result<TicketTokenPayload> {
  * before revocation, so `revoked_key` means "genuinely signed by a key we no longer trust" (e.g. a
  * stolen terminal), not merely "claims a revoked key id".
  */
-export function verifyTicket(token: string, keyring: Keyring): TicketVerdict {
+/** Checks an Ed25519 signature; a platform may supply a faster one with the same strict rules. */
+export type SignatureVerifier = (
+  signature: Uint8Array,
+  message: Uint8Array,
+  publicKey: Uint8Array,
+) => boolean;
+
+export function verifyTicket(
+  token: string,
+  keyring: Keyring,
+  verify: SignatureVerifier = verifyBytes,
+): TicketVerdict {
   const parsed = parseToken(token);
   if (!parsed.ok) return { verdict: 'malformed', reason: parsed.error.message };
   const { payload, body, signature } = parsed.value;
   const entry = keyring.get(payload.keyId);
   if (entry === undefined) return { verdict: 'unknown_key', keyId: payload.keyId };
-  if (!verifyBytes(signature, concatBytes(SIGNING_DOMAIN_BYTES, body), entry.publicKey)) {
+  if (!verify(signature, concatBytes(SIGNING_DOMAIN_BYTES, body), entry.publicKey)) {
     return { verdict: 'bad_signature', payload };
   }
   if (entry.revoked === true) return { verdict: 'revoked_key', keyId: payload.keyId, payload };

@@ -51,6 +51,7 @@ import {
 } from '@marquee/shared';
 import { systemClock, type Clock } from './clock.ts';
 import { loadOrCreateDeviceKey, type DeviceKey } from './identity.ts';
+import { nodeSignatureVerifier } from './node-verifier.ts';
 import { Outbox } from './outbox.ts';
 import { Replica } from './replica.ts';
 import { ServerClient } from './server-client.ts';
@@ -105,6 +106,7 @@ export class TerminalCore {
   private readonly holdShowtimes = new Map<string, string>();
   /** Monotonic time each lease request was made: its grant is never older, however late the answer. */
   private readonly leaseAskedAt = new Map<string, number>();
+  private readonly verifySignature = nodeSignatureVerifier();
   private readonly handlers: Handlers;
   /** Printers, print queue, cash drawer and serial scanner (`hardware.json`). */
   readonly printing: PrinterService;
@@ -889,7 +891,7 @@ export class TerminalCore {
 
   /** The verdict from the replica alone: signature, ticket state, showtime, time, admissions. */
   private verdictOffline(token: string, doorShowtimeId: string | undefined): AdmitResult {
-    const verified = verifyTicket(token, this.keyring());
+    const verified = verifyTicket(token, this.keyring(), this.verifySignature);
     if (verified.verdict !== 'valid') return { verdict: 'invalid', offline: true };
     const p = verified.payload;
     const base = {
