@@ -1,6 +1,6 @@
 /** A terminal core against a real server: enroll, replicate, sell online, admit at the door. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from './support/server.ts';
+import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { startCore, waitFor, type TestCore } from './support/core.ts';
 
 let server: TestServer;
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 describe('a box office core', () => {
-  it('replicates the programme and sells a seat online with server-signed tickets', async () => {
+  it('replicates the programme, sells online, finds the order by its code and refunds with a supervisor', async () => {
     const now = server.clock.now();
     const shows = await till.call('showtimes.list', {
       from: new Date(now + 3_600_000).toISOString(),
@@ -52,6 +52,21 @@ describe('a box office core', () => {
       5000,
       'gate sees the seats sold',
     );
+
+    const found = await till.call('order.lookup', { code: sale.code });
+    expect(found.id).toBe(sale.orderId);
+    const refused = await till.core.handle('order.refund', {
+      orderId: sale.orderId,
+      ticketIds: [sale.tickets[1]!.id],
+      approval: { username: 'cashier1', password: DEMO_STAFF_PASSWORD },
+    });
+    expect(refused.ok ? 'refunded' : refused.error.code).toBe('forbidden');
+    const refunded = await till.call('order.refund', {
+      orderId: sale.orderId,
+      ticketIds: [sale.tickets[1]!.id],
+      approval: { username: 'supervisor', password: DEMO_STAFF_PASSWORD },
+    });
+    expect(refunded.status).toBe('partially_refunded');
 
     server.clock.ms = Date.parse(show.startsAt) - 20 * 60_000;
     gate.clock.wallMs = server.clock.ms;

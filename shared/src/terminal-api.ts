@@ -179,6 +179,9 @@ export type PrintJobView = z.infer<typeof PrintJobView>;
 
 export const DrawerOpenResult = z.object({ opened: z.literal(true), at: Instant, by: z.string() });
 
+/** A supervisor's own credentials, checked by the server, for actions a till may not take alone. */
+export const SupervisorApproval = z.strictObject({ username: Username, password: z.string().min(1).max(200) });
+
 export const terminalApi = {
   'terminal.status': { input: z.strictObject({}), output: TerminalStatus },
   'terminal.enroll': {
@@ -225,8 +228,30 @@ export const terminalApi = {
     output: SaleResult,
   },
   'order.refund': {
-    input: z.strictObject({ orderId: Uuid, ticketIds: z.array(Uuid).min(1).max(50).optional() }),
+    input: z.strictObject({
+      orderId: Uuid,
+      ticketIds: z.array(Uuid).min(1).max(50).optional(),
+      reason: z.string().trim().max(200).optional(),
+      /** Refunds are a supervisor's decision: they sign it off at the till with their own login. */
+      approval: SupervisorApproval,
+    }),
     output: z.object({ orderId: Uuid, status: z.string() }),
+  },
+  /** An order by its printed code (or id), as the server has it: needs the server. */
+  'order.lookup': {
+    input: z.strictObject({ code: z.string().trim().min(6).max(36) }),
+    output: z.object({
+      id: Uuid,
+      code: z.string(),
+      showtimeId: Uuid,
+      status: z.string(),
+      total: z.number().int(),
+      currency: z.string(),
+      createdAt: Instant,
+      tickets: z.array(
+        z.object({ id: Uuid, seatId: SeatId, ticketTypeId: Uuid, price: z.number().int(), status: z.string() }),
+      ),
+    }),
   },
   'ticket.lookup': {
     input: z.strictObject({ token: z.string().min(1).max(1000) }),
@@ -271,7 +296,7 @@ export const terminalApi = {
   'drawer.open': {
     input: z.strictObject({
       reason: z.string().trim().min(1).max(200),
-      supervisor: z.strictObject({ username: Username, password: z.string().min(1).max(200) }),
+      supervisor: SupervisorApproval,
     }),
     output: DrawerOpenResult,
   },

@@ -256,7 +256,8 @@ export class TerminalCore {
       'seats.release': (input) => this.release(input.holdId),
       'order.quote': (input) => Promise.resolve(this.quote(input.showtimeId, input.lines)),
       'order.sell': (input) => this.sell(input),
-      'order.refund': (input) => this.refund(input.orderId, input.ticketIds),
+      'order.refund': (input) => this.refund(input),
+      'order.lookup': (input) => this.lookupOrder(input.code),
       'ticket.lookup': (input) => Promise.resolve(this.verdictOffline(input.token, undefined)),
       'ticket.admit': (input) => this.admit(input.token, input.showtimeId),
       'outbox.list': () =>
@@ -827,16 +828,36 @@ export class TerminalCore {
     };
   }
 
-  private async refund(
-    orderId: string,
-    ticketIds: string[] | undefined,
-  ): Promise<{ orderId: string; status: string }> {
-    const order = await this.server.request<OrderResponse>(
-      'POST',
-      `/orders/${orderId}/refund`,
-      ticketIds === undefined ? {} : { ticketIds },
-    );
+  /**
+   * The supervisor signs in with their own account for this one refund: the server checks the
+   * password and the role, and its audit log names them, not the till.
+   */
+  private async refund(input: TerminalInput<'order.refund'>): Promise<{ orderId: string; status: string }> {
+    const session = new ServerClient(this.server.baseUrl, undefined);
+    const login = await session.request<LoginResponse>('POST', '/auth/login', input.approval);
+    if (!roleAtLeast(login.user.role, 'supervisor')) {
+      throw new MarqueeError('forbidden', 'a refund needs a supervisor');
+    }
+    session.configure(this.server.baseUrl, login.token);
+    const order = await session.request<OrderResponse>('POST', `/orders/${input.orderId}/refund`, {
+      ...(input.ticketIds === undefined ? {} : { ticketIds: input.ticketIds }),
+      ...(input.reason === undefined || input.reason === '' ? {} : { reason: input.reason }),
+    });
     return { orderId: order.id, status: order.status };
+  }
+
+  private async lookupOrder(code: string): Promise<TerminalOutput<'order.lookup'>> {
+    const order = await this.server.request<OrderResponse>('GET', `/orders/${encodeURIComponent(code)}`);
+    return {
+      id: order.id,
+      code: order.code,
+      showtimeId: order.showtimeId,
+      status: order.status,
+      total: order.total,
+      currency: order.currency,
+      createdAt: order.createdAt,
+      tickets: order.tickets.map((t) => ({ id: t.id, seatId: t.seatId, ticketTypeId: t.ticketTypeId, price: t.price, status: t.status })),
+    };
   }
 
   /** A supervisor signs a drawer opening off; the server is where passwords are checked. */
