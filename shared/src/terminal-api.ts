@@ -180,7 +180,10 @@ export type PrintJobView = z.infer<typeof PrintJobView>;
 export const DrawerOpenResult = z.object({ opened: z.literal(true), at: Instant, by: z.string() });
 
 /** A supervisor's own credentials, checked by the server, for actions a till may not take alone. */
-export const SupervisorApproval = z.strictObject({ username: Username, password: z.string().min(1).max(200) });
+export const SupervisorApproval = z.strictObject({
+  username: Username,
+  password: z.string().min(1).max(200),
+});
 
 export const terminalApi = {
   'terminal.status': { input: z.strictObject({}), output: TerminalStatus },
@@ -249,7 +252,13 @@ export const terminalApi = {
       currency: z.string(),
       createdAt: Instant,
       tickets: z.array(
-        z.object({ id: Uuid, seatId: SeatId, ticketTypeId: Uuid, price: z.number().int(), status: z.string() }),
+        z.object({
+          id: Uuid,
+          seatId: SeatId,
+          ticketTypeId: Uuid,
+          price: z.number().int(),
+          status: z.string(),
+        }),
       ),
     }),
   },

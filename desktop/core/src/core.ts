@@ -856,7 +856,13 @@ export class TerminalCore {
       total: order.total,
       currency: order.currency,
       createdAt: order.createdAt,
-      tickets: order.tickets.map((t) => ({ id: t.id, seatId: t.seatId, ticketTypeId: t.ticketTypeId, price: t.price, status: t.status })),
+      tickets: order.tickets.map((t) => ({
+        id: t.id,
+        seatId: t.seatId,
+        ticketTypeId: t.ticketTypeId,
+        price: t.price,
+        status: t.status,
+      })),
     };
   }
 

@@ -1,0 +1,18 @@
+/**
+ * How the renderer reaches its core: one typed call per terminal-API command plus a stream of
+ * events. Two transports implement it with the same contract — Electron's preload bridge
+ * (`window.marquee`) and the browser-mode WebSocket bridge — so the UI never knows which.
+ */
+import type { Result, TerminalCall, TerminalEvent, TerminalOutput } from '@marquee/shared';
+
+export interface TerminalClient {
+  call<C extends TerminalCall>(call: C, input: unknown): Promise<Result<TerminalOutput<C>>>;
+  /** Events from the core (status changes, replica changes); returns an unsubscribe function. */
+  subscribe(listener: (event: TerminalEvent) => void): () => void;
+}
+
+/** What the Electron preload exposes on `window.marquee`. */
+export interface MarqueeBridge {
+  call(call: TerminalCall, input: unknown): Promise<unknown>;
+  onEvent(listener: (event: unknown) => void): () => void;
+}
