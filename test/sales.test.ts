@@ -340,11 +340,11 @@ describe('admissions', () => {
     const show = await server.api('GET', `/showtimes/${o.showtimeId}`, { token: cashier });
     server.clock.ms = Date.parse(show.body.showtime.startsAt) - 30 * 60_000;
     try {
+      // The showtime may be the next morning: a shift's session would have ended by then.
+      const door = await server.login('cashier1', DEMO_STAFF_PASSWORD);
       const token = order.tickets[0]!.token;
       const verdicts = await Promise.all(
-        Array.from({ length: 20 }, () =>
-          server.api('POST', '/admissions', { token: cashier, body: { token } }),
-        ),
+        Array.from({ length: 20 }, () => server.api('POST', '/admissions', { token: door, body: { token } })),
       );
       const counts = verdicts.reduce<Record<string, number>>(
         (acc, v) => ({ ...acc, [v.body.verdict]: (acc[v.body.verdict] ?? 0) + 1 }),
@@ -366,6 +366,9 @@ describe('admissions', () => {
     const saved = server.clock.ms;
     await startingSoon();
     try {
+      // Sessions signed in now: the clock may have moved past the end of the earlier shift.
+      const cashier = await server.login('cashier1', DEMO_STAFF_PASSWORD);
+      const supervisor = await server.login('supervisor', DEMO_STAFF_PASSWORD);
       const forged = t1.token.slice(0, 40) + (t1.token[40] === 'A' ? 'B' : 'A') + t1.token.slice(41);
       expect(
         (await server.api('POST', '/admissions', { token: cashier, body: { token: forged } })).body.verdict,

@@ -85,30 +85,33 @@ export async function admit(
       ticketView === undefined ? { verdict, ...extra } : { verdict, ticket: ticketView, ...extra };
 
     const showtimeId = ticket?.showtime_id ?? payload.showtimeId;
+    const admissionId = options.admissionId ?? ctx.newId();
+    const at = options.offline?.at ?? now;
+    const terminalId = actor.kind === 'device' ? actor.id : null;
+    /** Inserts (unless the unique index refuses it) and replicates one admission row. */
+    const record = async (verdict: 'admitted' | 'refunded', duplicate: boolean): Promise<boolean> => {
+      const inserted = await ex.run(
+        `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
+         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+        [admissionId, payload.ticketId, showtimeId, terminalId, at, verdict, duplicate ? 1 : 0],
+      );
+      if (inserted !== 1) return false;
+      await publish(ctx, ex, tx, 'admissions', admissionId, {
+        id: admissionId,
+        ticketId: payload.ticketId,
+        showtimeId,
+        terminalId,
+        at: new Date(at).toISOString(),
+        verdict,
+        duplicate,
+      });
+      return true;
+    };
+
     if (ticket !== null && ticket.status !== 'valid') {
-      if (options.offline?.localVerdict === 'admitted') {
-        // A partitioned door let the holder of a ticket refunded meanwhile in: the admission
-        // happened and must not be lost; it is recorded under the server's verdict for review.
-        const admissionId = options.admissionId ?? ctx.newId();
-        const at = options.offline.at;
-        const terminalId = actor.kind === 'device' ? actor.id : null;
-        const inserted = await ex.run(
-          `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
-           VALUES (?, ?, ?, ?, ?, 'refunded', 0) ON CONFLICT DO NOTHING`,
-          [admissionId, payload.ticketId, showtimeId, terminalId, at],
-        );
-        if (inserted === 1) {
-          await publish(ctx, ex, tx, 'admissions', admissionId, {
-            id: admissionId,
-            ticketId: payload.ticketId,
-            showtimeId,
-            terminalId,
-            at: new Date(at).toISOString(),
-            verdict: 'refunded',
-            duplicate: false,
-          });
-        }
-      }
+      // A partitioned door let the holder of a ticket refunded meanwhile in: the admission
+      // happened and must not be lost; it is recorded under the server's verdict for review.
+      if (options.offline?.localVerdict === 'admitted') await record('refunded', false);
       return withTicket('refunded');
     }
     if (options.showtimeId !== undefined && options.showtimeId !== showtimeId)
@@ -121,24 +124,7 @@ export async function admit(
       if (now > Date.parse(showtime.endsAt)) return withTicket('too_late');
     }
 
-    const admissionId = options.admissionId ?? ctx.newId();
-    const at = options.offline?.at ?? now;
-    const terminalId = actor.kind === 'device' ? actor.id : null;
-    const inserted = await ex.run(
-      `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
-       VALUES (?, ?, ?, ?, ?, 'admitted', 0) ON CONFLICT DO NOTHING`,
-      [admissionId, payload.ticketId, showtimeId, terminalId, at],
-    );
-    if (inserted === 1) {
-      await publish(ctx, ex, tx, 'admissions', admissionId, {
-        id: admissionId,
-        ticketId: payload.ticketId,
-        showtimeId,
-        terminalId,
-        at: new Date(at).toISOString(),
-        verdict: 'admitted',
-        duplicate: false,
-      });
+    if (await record('admitted', false)) {
       return withTicket('admitted', { admittedAt: new Date(at).toISOString() });
     }
     const first = await ex.get<{ at: number }>(
@@ -148,20 +134,7 @@ export async function admit(
     const admittedAt = new Date(first?.at ?? now).toISOString();
     if (options.offline?.localVerdict === 'admitted') {
       // Two partitioned doors both let the holder in: record it and flag it for the manager.
-      await ex.run(
-        `INSERT INTO admissions (id, ticket_id, showtime_id, terminal_id, at, verdict, duplicate)
-         VALUES (?, ?, ?, ?, ?, 'admitted', 1) ON CONFLICT DO NOTHING`,
-        [admissionId, payload.ticketId, showtimeId, terminalId, at],
-      );
-      await publish(ctx, ex, tx, 'admissions', admissionId, {
-        id: admissionId,
-        ticketId: payload.ticketId,
-        showtimeId,
-        terminalId,
-        at: new Date(at).toISOString(),
-        verdict: 'admitted',
-        duplicate: true,
-      });
+      await record('admitted', true);
       return withTicket('already_admitted', { admittedAt, duplicate: true });
     }
     return withTicket('already_admitted', { admittedAt });
