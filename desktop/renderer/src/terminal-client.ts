@@ -16,3 +16,11 @@ export interface MarqueeBridge {
   call(call: TerminalCall, input: unknown): Promise<unknown>;
   onEvent(listener: (event: unknown) => void): () => void;
 }
+
+/** The Electron shell's kiosk hooks on `window.marquee.shell` (absent in browser mode). */
+export interface KioskShell {
+  /** Leaves kiosk mode when the PIN matches the terminal's config: `{ok}` or `{ok:false,error}`. */
+  exitKiosk(pin: string): Promise<unknown>;
+  /** Staff pressed the exit shortcut (Ctrl+Alt+Shift+X): show a PIN pad. */
+  onExitRequested(listener: () => void): () => void;
+}

@@ -26,6 +26,7 @@ import { SeatScreen } from './SeatScreen.tsx';
 import { ShowtimeScreen } from './ShowtimeScreen.tsx';
 import { SummaryScreen } from './SummaryScreen.tsx';
 import { DoneScreen, TicketsScreen } from './TicketsScreen.tsx';
+import { KioskExit } from './KioskExit.tsx';
 import { useIdle } from './use-idle.ts';
 
 /** No touch for this long asks "are you still there?"… */
@@ -276,6 +277,7 @@ export function KioskApp(): ReactElement {
   return (
     <>
       {screen}
+      <KioskExit />
       {idle.warningSecondsLeft === undefined ? null : (
         <div
           className="overlay"
