@@ -10,16 +10,15 @@ import { join } from 'node:path';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { SaleResult } from '@marquee/shared';
 import type { TestServer } from '../support/server.ts';
 import {
-  boxOfficeShowings,
   buildRenderer,
   checkScreen,
   en,
   expectCleanScreens,
   launchChromium,
   openTerminalPage,
+  sellAtTill,
   startE2eServer,
   startTerminal,
   toEnglish,
@@ -52,30 +51,6 @@ afterAll(async () => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-/**
- * Sells `count` adult seats of today's first showing at the box office (through its core) and
- * opens that showing's doors: the server's clock moves to 20 minutes before the start if needed.
- */
-async function sellTickets(count: number): Promise<SaleResult> {
-  const [show] = await boxOfficeShowings(till);
-  if (show === undefined) throw new Error('no showing to sell');
-  const seats = (await till.call('seats.bestAvailable', { showtimeId: show.id, count }))!;
-  const hold = await till.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const details = await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken });
-  const adult = details.body.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType
-    .id as string;
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await till.call('order.quote', { showtimeId: show.id, lines });
-  const sale = await till.call('order.sell', {
-    holdId: hold.id,
-    lines,
-    payments: [{ method: 'cash', amount: quote.total }],
-  });
-  const doorsOpen = Date.parse(show.startsAt) - 60 * 60_000;
-  if (server.clock.now() < doorsOpen) server.clock.ms = Date.parse(show.startsAt) - 20 * 60_000;
-  return sale;
-}
-
 async function openGate(): Promise<TerminalPage> {
   const opened = await openTerminalPage(browser, gate);
   pages.push(opened);
@@ -86,7 +61,7 @@ async function openGate(): Promise<TerminalPage> {
 
 describe('the entrance', () => {
   it('admits a ticket and refuses the same ticket when it comes back', async () => {
-    const sale = await sellTickets(1);
+    const sale = await sellAtTill(server, till, 1);
     const token = sale.tickets[0]!.token;
     const door = await openGate();
     const { page } = door;
@@ -120,7 +95,7 @@ describe('the entrance', () => {
       if (found.status !== 0)
         throw new Error(`${tool} is needed for the fake camera: apt-get install -y ${tool}`);
     }
-    const sale = await sellTickets(1);
+    const sale = await sellAtTill(server, till, 1);
     const token = sale.tickets[0]!.token;
     // The ticket's QR code as a printer would print it, filmed by a camera: a PNG made into a video.
     const png = join(workDir, 'ticket-qr.png');

@@ -5,7 +5,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import type { SaleResult } from '@marquee/shared';
 import type { TestServer } from '../support/server.ts';
 import {
   removeTempDirs,
@@ -16,11 +15,11 @@ import {
   type Bench,
 } from '../hardware/support.ts';
 import {
-  boxOfficeShowings,
   buildRenderer,
   en,
   launchChromium,
   openTerminalPage,
+  sellAtTill,
   screenshot,
   startE2eServer,
   startTerminal,
@@ -56,30 +55,9 @@ afterAll(async () => {
   removeTempDirs();
 });
 
-async function sellOne(): Promise<SaleResult> {
-  const [show] = await boxOfficeShowings(till);
-  if (show === undefined) throw new Error('no showing to sell');
-  const seats = (await till.call('seats.bestAvailable', { showtimeId: show.id, count: 1 }))!;
-  const hold = await till.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const details = await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken });
-  const adult = details.body.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType
-    .id as string;
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await till.call('order.quote', { showtimeId: show.id, lines });
-  const sale = await till.call('order.sell', {
-    holdId: hold.id,
-    lines,
-    payments: [{ method: 'card', amount: quote.total }],
-  });
-  if (server.clock.now() < Date.parse(show.startsAt) - 60 * 60_000) {
-    server.clock.ms = Date.parse(show.startsAt) - 20 * 60_000;
-  }
-  return sale;
-}
-
 describe('lobby hardware on screen', () => {
   it('admits a ticket read by a hand scanner typing into the gate screen', async () => {
-    const sale = await sellOne();
+    const sale = await sellAtTill(server, till, 1);
     const door = await openTerminalPage(browser, gate);
     pages.push(door);
     const { page } = door;
@@ -107,7 +85,7 @@ describe('lobby hardware on screen', () => {
     bench.printer.setPaper('out');
     await printer.filter({ hasText: en.printerPaperOut }).waitFor({ timeout: 15_000 });
     const before = bench.printer.pages.length;
-    const sale = await sellOne();
+    const sale = await sellAtTill(server, till, 1);
     const token = sale.tickets[0]!.token;
     // The ticket and its receipt wait in the queue.
     await printer.filter({ hasText: en.printerQueued(2) }).waitFor({ timeout: 15_000 });
