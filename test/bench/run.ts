@@ -9,7 +9,7 @@
  * a correctness check failed (hot-show winners ≠ 100, lost fan-out frames).
  *
  *   npm run -s bench                       # everything, about 45 s on 2 cores
- *   npm run -s bench -- --only=holds       # holds | hotShow | fanout | memory | core | printing, comma-separated
+ *   npm run -s bench -- --only=holds       # holds | hotShow | fanout | memory | core | printing | seatMap, comma-separated
  *   npm run -s bench -- --cpu-prof         # also write a V8 CPU profile of the server to .tmp/bench-prof */
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -25,9 +25,10 @@ import type { BenchServerInfo } from './server-process.ts';
 import { round, sleep } from './stats.ts';
 import { runCoreBench } from './core-bench.ts';
 import { runPrintingBench } from './printing-bench.ts';
+import { runSeatMapBench } from './seatmap-bench.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BENCHES = ['holds', 'hotShow', 'fanout', 'memory', 'core', 'printing'] as const;
+const BENCHES = ['holds', 'hotShow', 'fanout', 'memory', 'core', 'printing', 'seatMap'] as const;
 type BenchName = (typeof BENCHES)[number];
 /** The whole run stops itself past this, whatever happens. */
 const RUN_LIMIT_MS = 290_000;
@@ -209,6 +210,7 @@ async function main(): Promise<number> {
   const standalone: [BenchName, () => Promise<Record<string, unknown>>][] = [
     ['core', () => runCoreBench()],
     ['printing', () => runPrintingBench({ log })],
+    ['seatMap', () => runSeatMapBench({ log })],
   ];
   for (const [name, run] of standalone) {
     if (!args.only.has(name)) continue;

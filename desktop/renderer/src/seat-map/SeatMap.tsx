@@ -6,7 +6,7 @@
  * from `seatViews` over the replicated seat map, so the drawing repaints when another terminal
  * takes a seat.
  */
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { KeyboardEvent, ReactElement, RefObject } from 'react';
 import type { HallLayout, SeatId, SeatKind } from '@marquee/shared';
 import { usePreferences } from '../app-context.ts';
@@ -162,6 +162,55 @@ export function SeatPatterns(): ReactElement {
   );
 }
 
+interface SeatCellProps {
+  seat: PlacedSeat;
+  state: SeatDisplayState;
+  focusable: boolean;
+  numbers: boolean;
+  t: Strings;
+  onSeatFocus: (id: SeatId) => void;
+  onSeatClick: (id: SeatId, selectable: boolean) => void;
+}
+
+const SeatCell = memo(function SeatCell({
+  seat,
+  state,
+  focusable,
+  numbers,
+  t,
+  onSeatFocus,
+  onSeatClick,
+}: SeatCellProps): ReactElement {
+  const selectable = SELECTABLE_STATES.has(state);
+  const pressed = state === 'selected' || state === 'mine';
+  return (
+    <g
+      data-seat={seat.id}
+      id={`seat-${seat.id}`}
+      className={`seat seat--${state} seat-kind--${seat.kind}`}
+      transform={`translate(${seat.x} ${seat.y})`}
+      role="button"
+      tabIndex={focusable ? 0 : -1}
+      aria-label={t.seatAria(t.seatName(seat.row, seat.label), stateText(state, t), kindText(seat.kind, t))}
+      aria-pressed={pressed}
+      aria-disabled={!selectable}
+      onFocus={() => onSeatFocus(seat.id)}
+      onClick={() => onSeatClick(seat.id, selectable)}
+    >
+      {/* The whole cell answers a tap: this is the ≥ 44 px target on the kiosk. */}
+      <rect className="seat-hit" width={SEAT_PITCH} height={ROW_PITCH} />
+      <SeatShape kind={seat.kind} />
+      <StateMark state={state} kind={seat.kind} />
+      {state === 'free' && seat.kind !== 'wheelchair' && numbers ? (
+        <text className="seat-number" x={24} y={31} textAnchor="middle" aria-hidden="true">
+          {seat.label}
+        </text>
+      ) : null}
+      <rect className="seat-focus" x={1} y={3} width={46} height={46} rx={11} />
+    </g>
+  );
+});
+
 export function SeatMap({
   layout,
   views,
@@ -265,6 +314,16 @@ export function SeatMap({
     [onFocusSeat, svgRef],
   );
 
+  // Stable callbacks, so a seat whose state did not change is not re-rendered (SeatCell is memo):
+  // a remote change repaints one seat, not the whole hall.
+  const onToggleRef = useRef(onToggle);
+  onToggleRef.current = onToggle;
+  const onSeatFocus = useCallback((id: SeatId) => setFocused(id), []);
+  const onSeatClick = useCallback((id: SeatId, selectable: boolean) => {
+    setFocused(id);
+    if (selectable) onToggleRef.current(id);
+  }, []);
+
   const onKeyDown = (event: KeyboardEvent<SVGSVGElement>): void => {
     const direction = KEY_DIRECTIONS[event.key];
     if (direction !== undefined && focusedId !== undefined) {
@@ -323,47 +382,18 @@ export function SeatMap({
               </g>
             ),
           )}
-          {geometry.seats.map((seat) => {
-            const state = views.get(seat.id) ?? 'blocked';
-            const selectable = SELECTABLE_STATES.has(state);
-            const pressed = state === 'selected' || state === 'mine';
-            return (
-              <g
-                key={seat.id}
-                data-seat={seat.id}
-                id={`seat-${seat.id}`}
-                className={`seat seat--${state} seat-kind--${seat.kind}`}
-                transform={`translate(${seat.x} ${seat.y})`}
-                role="button"
-                tabIndex={seat.id === focusedId ? 0 : -1}
-                aria-label={t.seatAria(
-                  t.seatName(seat.row, seat.label),
-                  stateText(state, t),
-                  kindText(seat.kind, t),
-                )}
-                aria-pressed={pressed}
-                aria-disabled={!selectable}
-                onFocus={() => setFocused(seat.id)}
-                onClick={() => {
-                  setFocused(seat.id);
-                  if (selectable) onToggle(seat.id);
-                }}
-              >
-                {/* The whole cell answers a tap: this is the ≥ 44 px target on the kiosk. */}
-                <rect className="seat-hit" width={SEAT_PITCH} height={ROW_PITCH} />
-                <SeatShape kind={seat.kind} />
-                <StateMark state={state} kind={seat.kind} />
-                {state === 'free' &&
-                seat.kind !== 'wheelchair' &&
-                scale >= (mode === 'keyboard' ? 0.6 : 1.2) ? (
-                  <text className="seat-number" x={24} y={31} textAnchor="middle" aria-hidden="true">
-                    {seat.label}
-                  </text>
-                ) : null}
-                <rect className="seat-focus" x={1} y={3} width={46} height={46} rx={11} />
-              </g>
-            );
-          })}
+          {geometry.seats.map((seat) => (
+            <SeatCell
+              key={seat.id}
+              seat={seat}
+              state={views.get(seat.id) ?? 'blocked'}
+              focusable={seat.id === focusedId}
+              numbers={scale >= (mode === 'keyboard' ? 0.6 : 1.2)}
+              t={t}
+              onSeatFocus={onSeatFocus}
+              onSeatClick={onSeatClick}
+            />
+          ))}
         </svg>
       </div>
       <div className="seatmap-zoom" role="group" aria-label={t.zoomFit}>
