@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
 import type { ErrorBody, SaleResult, SeatId } from '@marquee/shared';
-import { formatAmount, formatMoney, validateSelection } from '@marquee/shared';
+import { formatAmount, formatMoney } from '@marquee/shared';
 import { callCore, useClient, usePreferences, useStatus } from '../app-context.ts';
 import { byId } from '../data/by-id.ts';
 import { useDoc, useDocs, useSite } from '../data/use-replica.ts';
@@ -20,7 +20,7 @@ import { sellableOn, ticketTypesOnSale } from '../programme.ts';
 import { SeatLegend } from '../seat-map/SeatLegend.tsx';
 import { SeatMap } from '../seat-map/SeatMap.tsx';
 import { inLayoutOrder } from '../seat-map/seat-geometry.ts';
-import { ownLeaseOf, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
+import { checkSelection, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 import { HoldCountdown } from '../ui/HoldCountdown.tsx';
 import { Qr } from '../ui/Qr.tsx';
@@ -184,13 +184,11 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
   const takeHold = useCallback(async () => {
     if (showtimeId === undefined || layout === undefined || hold !== undefined || selection.length === 0)
       return;
-    const now = Date.now();
-    // Offline, the seats come from this terminal's lease: its claim is ours, not someone else's.
-    const lease = offline ? ownLeaseOf(claims, selection, status?.terminalId, now) : undefined;
-    const checked = validateSelection(layout, claims, selection, {
-      now,
+    const checked = checkSelection(layout, claims, selection, {
       profile: 'box_office',
-      ...(lease === undefined ? {} : { ownClaimOwnerId: lease }),
+      offline,
+      terminalId: status?.terminalId,
+      now: Date.now(),
     });
     if (!checked.ok) {
       setMessage(errorMessage(checked.error, t, locale, 'hold'));

@@ -9,14 +9,14 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { ReactElement } from 'react';
 import type { ErrorBody, SeatId } from '@marquee/shared';
-import { loveseatPartner, validateSelection } from '@marquee/shared';
+import { loveseatPartner } from '@marquee/shared';
 import { callCore, useClient, usePreferences, useStatus } from '../app-context.ts';
 import type { Showing } from '../data/use-showing.ts';
 import { errorMessage, seatListText } from '../i18n/error-messages.ts';
 import { SeatLegend } from '../seat-map/SeatLegend.tsx';
 import { SeatMap } from '../seat-map/SeatMap.tsx';
 import { inLayoutOrder } from '../seat-map/seat-geometry.ts';
-import { ownLeaseOf, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
+import { checkSelection, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 import { useNow } from '../use-now.ts';
 import type { KioskHold } from './kiosk-flow.ts';
@@ -123,13 +123,11 @@ export function SeatScreen({
 
   const hold = async (): Promise<void> => {
     if (layout === undefined) return;
-    const now = Date.now();
-    // Offline, the seats come from this terminal's lease: its claim is ours, not someone else's.
-    const lease = offline ? ownLeaseOf(claims, selection, status?.terminalId, now) : undefined;
-    const checked = validateSelection(layout, claims, selection, {
-      now,
+    const checked = checkSelection(layout, claims, selection, {
       profile: 'kiosk',
-      ...(lease === undefined ? {} : { ownClaimOwnerId: lease }),
+      offline,
+      terminalId: status?.terminalId,
+      now: Date.now(),
     });
     if (!checked.ok) {
       setMessage(errorMessage(checked.error, t, locale, 'hold'));

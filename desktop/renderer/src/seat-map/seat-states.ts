@@ -4,8 +4,8 @@
  * is looking — this terminal's hold is "mine", its leases are sellable only while offline, and
  * while offline nothing else can be sold.
  */
-import { activeClaims, layoutSeats, seatStates } from '@marquee/shared';
-import type { HallLayout, SeatClaim, SeatId } from '@marquee/shared';
+import { activeClaims, layoutSeats, seatStates, validateSelection } from '@marquee/shared';
+import type { HallLayout, Result, SeatClaim, SeatId } from '@marquee/shared';
 
 export type SeatDisplayState =
   /** Can be chosen. */
@@ -127,4 +127,22 @@ export function ownLeaseOf(
   for (const id of seatIds) owners.add(leased.get(id));
   const [only] = owners;
   return owners.size === 1 ? only : undefined;
+}
+
+/**
+ * The shared selection rules as this terminal applies them before asking for a hold: offline,
+ * the seats come from its own lease, whose claim counts as its own rather than someone else's.
+ */
+export function checkSelection(
+  layout: HallLayout,
+  claims: readonly SeatClaim[],
+  selection: readonly SeatId[],
+  options: { profile: 'kiosk' | 'box_office'; offline: boolean; terminalId: string | undefined; now: number },
+): Result<SeatId[]> {
+  const lease = options.offline ? ownLeaseOf(claims, selection, options.terminalId, options.now) : undefined;
+  return validateSelection(layout, claims, selection, {
+    now: options.now,
+    profile: options.profile,
+    ...(lease === undefined ? {} : { ownClaimOwnerId: lease }),
+  });
 }
