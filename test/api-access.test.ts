@@ -7,12 +7,14 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ERROR_CODES, generateSigningKeyPair, publicKeyToB64 } from '@marquee/shared';
+import { ERROR_CODES } from '@marquee/shared';
 import type { TerminalProfile } from '@marquee/shared';
 import { generateDemoData } from '../shared/src/demo/demo-data.ts';
 import type { RouteSpec } from '../sync-server/src/http/route.ts';
 import { ALL_PRINCIPALS, type Principal } from '../sync-server/src/services/actors.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
+import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
+import { enrollDevice } from './support/terminal.ts';
 
 const STAFF_ROLES = ['cashier', 'supervisor', 'manager', 'admin'] as const satisfies readonly Principal[];
 const DEVICE_PROFILES = ['kiosk', 'box_office', 'gate'] as const satisfies readonly Principal[];
@@ -22,13 +24,6 @@ interface Caller {
   name: string;
   principal: Principal | null;
   headers: Record<string, string>;
-}
-
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  body: unknown;
 }
 
 interface Call {
@@ -44,50 +39,12 @@ const terminalIds = new Map<TerminalProfile, string>();
 let callers: Caller[] = [];
 let calls: Call[] = [];
 
-async function send(
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const send = (
   method: string,
   path: string,
   options: { headers?: Record<string, string>; body?: unknown } = {},
-): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  let payload: string | undefined;
-  if (options.body !== undefined) {
-    payload = JSON.stringify(options.body);
-    headers['content-type'] = 'application/json';
-  }
-  const response = await fetch(`${t.url}${path}`, {
-    method,
-    headers,
-    ...(payload === undefined ? {} : { body: payload }),
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, body };
-}
-
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
-async function enrollDevice(
-  profile: TerminalProfile,
-  name: string,
-): Promise<{ terminalId: string; token: string }> {
-  const code = await t.api('POST', '/devices/enrollment-codes', {
-    token: t.adminToken,
-    body: { name, profile },
-  });
-  expect(code.status, JSON.stringify(code.body)).toBe(201);
-  const keys = generateSigningKeyPair(randomBytes(32));
-  const enrolled = await t.api('POST', '/devices/enroll', {
-    body: { code: (code.body as { code: string }).code, publicKey: publicKeyToB64(keys.publicKey) },
-  });
-  expect(enrolled.status, JSON.stringify(enrolled.body)).toBe(201);
-  return enrolled.body as { terminalId: string; token: string };
-}
+) => sendRaw(t.url, method, path, options);
 
 /** A concrete request for a route: random UUIDs for path parameters, `{}` as the body of writes. */
 function concretePath(route: RouteSpec): string {
@@ -116,16 +73,6 @@ function leaksInternals(text: string): string | undefined {
   ];
   return patterns.find((pattern) => pattern.test(text))?.source;
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The `error` object of an answer, if it has one. */
-function errorOf(answer: Answer): Record<string, unknown> | undefined {
-  const error = isRecord(answer.body) ? answer.body['error'] : undefined;
-  return isRecord(error) ? error : undefined;
-}
-const codeOf = (answer: Answer): unknown => errorOf(answer)?.['code'];
 
 /** The problems with an error answer, or an empty list when it is the stable shape of §8. */
 function errorShapeProblems(answer: Answer): string[] {
@@ -168,7 +115,7 @@ beforeAll(async () => {
     tokens.set(role, await t.login(member.username, DEMO_STAFF_PASSWORD));
   }
   for (const profile of DEVICE_PROFILES) {
-    const device = await enrollDevice(profile, `Walk ${profile}`);
+    const device = await enrollDevice(t, profile, `Walk ${profile}`);
     tokens.set(profile, device.token);
     terminalIds.set(profile, device.terminalId);
   }
@@ -351,7 +298,7 @@ describe('tokens that stop being valid', () => {
     send('GET', '/api/v1/sync/pull?collection=site', { headers: bearer(token) });
 
   it('a revoked terminal’s token is refused with 401', async () => {
-    const device = await enrollDevice('kiosk', 'Kiosk to revoke');
+    const device = await enrollDevice(t, 'kiosk', 'Kiosk to revoke');
     expect((await pullSite(device.token)).status).toBe(200);
     const revokeRoute = t.server.routes.find((r) => r.method === 'patch' && r.path === '/devices/:id');
     expect(revokeRoute, 'PATCH /devices/:id is the manager’s way to revoke a terminal').toBeDefined();

@@ -17,15 +17,9 @@ import {
   LoginRequest,
 } from '@marquee/shared';
 import { startTestServer, type TestServer } from './support/server.ts';
+import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
 
 let t: TestServer;
-
-interface Answer {
-  status: number;
-  contentType: string;
-  text: string;
-  body: unknown;
-}
 
 async function send(
   method: string,
@@ -37,37 +31,8 @@ async function send(
     headers?: Record<string, string>;
   } = {},
 ): Promise<Answer> {
-  const headers: Record<string, string> = {};
-  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-  let payload: string | undefined;
-  if (options.raw !== undefined) payload = options.raw;
-  else if (options.body !== undefined) payload = JSON.stringify(options.body);
-  if (payload !== undefined) headers['content-type'] = 'application/json';
-  Object.assign(headers, options.headers);
-  const response = await fetch(`${t.url}${path}`, {
-    method,
-    headers,
-    ...(payload === undefined ? {} : { body: payload }),
-  });
-  const text = await response.text();
-  let body: unknown;
-  try {
-    body = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    body = undefined;
-  }
-  return { status: response.status, contentType: response.headers.get('content-type') ?? '', text, body };
+  return sendRaw(t.url, method, path, options);
 }
-
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/** The `error` object of an answer, if it has one. */
-function errorOf(answer: Answer): Record<string, unknown> | undefined {
-  const error = isRecord(answer.body) ? answer.body['error'] : undefined;
-  return isRecord(error) ? error : undefined;
-}
-const codeOf = (answer: Answer): unknown => errorOf(answer)?.['code'];
 
 /** Problems with an error answer; empty when it is `{error:{code,message,details?}}` of DESIGN §8. */
 function shapeProblems(answer: Answer): string[] {
