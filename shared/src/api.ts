@@ -4,6 +4,7 @@
  * Request objects are strict: an unknown field is a `validation_failed`, not silently dropped.
  */
 import { z } from 'zod';
+import { ErrorBodySchema } from './errors.ts';
 import {
   AdmissionVerdict,
   HallFeature,
@@ -15,7 +16,7 @@ import {
   IsoDate,
   MinorUnits,
   NonNegativeMinorUnits,
-  PaymentMethod,
+  Payment,
   PriceEntry,
   PriceRule,
   PublicKeyB64,
@@ -138,12 +139,8 @@ export const HoldResponse = z.object({
 });
 export type HoldResponse = z.infer<typeof HoldResponse>;
 
-export const PaymentInput = z.strictObject({
-  method: PaymentMethod,
-  amount: NonNegativeMinorUnits,
-  tendered: NonNegativeMinorUnits.optional(),
-  reference: z.string().max(64).optional(),
-});
+/** One payment of an order (the shape every boundary uses: HTTP, sync mutations, terminal API). */
+export const PaymentInput = Payment;
 
 export const CreateOrderRequest = z.strictObject({
   id: Uuid,
@@ -198,6 +195,11 @@ export type AdmissionRequest = z.infer<typeof AdmissionRequest>;
 
 export const AdmissionResponse = z.object({
   verdict: AdmissionVerdict,
+  /** From the verified token, present whenever its signature checked out: what the door shows. */
+  ticketId: Uuid.optional(),
+  showtimeId: Uuid.optional(),
+  seatId: SeatId.optional(),
+  ticketType: TicketTypeCode.optional(),
   ticket: TicketView.extend({ showtimeId: Uuid }).optional(),
   admittedAt: Instant.optional(),
 });
@@ -296,10 +298,4 @@ export const SalesReport = z.object({
 
 export const IdParam = z.strictObject({ id: Uuid });
 
-export const ErrorResponse = z.object({
-  error: z.object({
-    code: z.string(),
-    message: z.string(),
-    details: z.record(z.string(), z.unknown()).optional(),
-  }),
-});
+export const ErrorResponse = z.object({ error: ErrorBodySchema });

@@ -2,6 +2,7 @@
  * Stable error codes spoken by the server, the terminal core and the renderer.
  * A code never changes meaning once shipped; add new ones instead.
  */
+import { z } from 'zod';
 export const ERROR_CODES = {
   validation_failed: 400,
   unauthenticated: 401,
@@ -29,6 +30,17 @@ export interface ErrorBody {
   message: string;
   details?: Record<string, unknown>;
 }
+
+/**
+ * The error body as it crosses any boundary (HTTP `{"error": …}`, sync mutation results, IPC and
+ * the browser bridge). The code stays a plain string on the wire so an older terminal can read a
+ * newer server's codes; {@link isErrorCode} narrows it.
+ */
+export const ErrorBodySchema = z.object({
+  code: z.string(),
+  message: z.string(),
+  details: z.record(z.string(), z.unknown()).optional(),
+});
 
 export function httpStatusOf(code: ErrorCode): number {
   return ERROR_CODES[code];

@@ -5,7 +5,7 @@
  */
 import { z } from 'zod';
 import { CreateHoldRequest, CreateOrderRequest, UpdateHoldRequest } from './api.ts';
-import { Instant, SeatId, Uuid } from './domain.ts';
+import { Instant, Payment, SeatId, Uuid } from './domain.ts';
 
 export const SYNC_COLLECTIONS = [
   'site',
@@ -139,17 +139,7 @@ export const OfflineSaleArgs = z.strictObject({
     )
     .min(1)
     .max(50),
-  payments: z
-    .array(
-      z.strictObject({
-        method: z.enum(['cash', 'card']),
-        amount: z.number().int().min(0),
-        tendered: z.number().int().min(0).optional(),
-        reference: z.string().max(64).optional(),
-      }),
-    )
-    .min(1)
-    .max(4),
+  payments: z.array(Payment).min(1).max(4),
   total: z.number().int().min(0),
 });
 

@@ -8,7 +8,7 @@ import {
   AdmissionVerdict,
   HallLayout,
   Instant,
-  PaymentMethod,
+  Payment,
   SeatId,
   SeatKind,
   SeatState,
@@ -50,12 +50,7 @@ export const TerminalSeat = z.object({
 });
 
 export const SaleLine = z.strictObject({ seatId: SeatId, ticketTypeId: Uuid });
-export const SalePayment = z.strictObject({
-  method: PaymentMethod,
-  amount: z.number().int().min(0),
-  tendered: z.number().int().min(0).optional(),
-  reference: z.string().max(64).optional(),
-});
+export const SalePayment = Payment;
 
 export const SoldTicket = z.object({
   id: Uuid,
