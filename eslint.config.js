@@ -148,6 +148,28 @@ export default tseslint.config(
     },
   },
   {
+    // Services, sync and storage speak domain errors (shared/errors.ts); only the HTTP layer knows
+    // about statuses, requests and routes.
+    files: ['sync-server/src/services/**/*.ts', 'sync-server/src/sync/**/*.ts', 'sync-server/src/db/**/*.ts'],
+    ignores: ['sync-server/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(['**/desktop/**'], 'The server never imports terminal code.'),
+            forbid(
+              ['**/http/**', '**/routes/**'],
+              'Services, sync and storage do not import the HTTP layer: throw the factories of shared/errors.ts.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['desktop/core/**/*.ts'],
     ignores: ['desktop/core/**/*.test.ts'],
     rules: {

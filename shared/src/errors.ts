@@ -69,6 +69,61 @@ export class MarqueeError extends Error {
   }
 }
 
+// --- factories --------------------------------------------------------------------------------
+// The one set of error factories: the server's services and the terminal core throw these, and
+// each boundary maps the code to its own transport (HTTP status via {@link httpStatusOf}, IPC, …).
+
+export const validationFailed = (message: string, details?: Record<string, unknown>) =>
+  new MarqueeError('validation_failed', message, details);
+/** A request field that is wrong: the message and `details.field` name it, so a client can point at it. */
+export const invalidField = (field: string, message: string, details: Record<string, unknown> = {}) =>
+  validationFailed(`${field}: ${message}`, { field, ...details });
+export const unauthenticated = (message = 'sign in first') => new MarqueeError('unauthenticated', message);
+export const forbidden = (message = 'not allowed for this role') => new MarqueeError('forbidden', message);
+export const notFound = (what: string, id?: string) =>
+  new MarqueeError('not_found', `${what} not found`, id === undefined ? undefined : { id });
+export const seatsUnavailable = (seatIds: readonly string[]) =>
+  new MarqueeError('seats_unavailable', `seats not available: ${seatIds.join(', ')}`, {
+    seatIds: [...seatIds],
+  });
+export const holdExpired = (holdId: string) =>
+  new MarqueeError('hold_expired', 'the hold has expired or was released', { holdId });
+export const priceMismatch = (total: number, expectedTotal: number) =>
+  new MarqueeError('price_mismatch', `the total is ${total}, not ${expectedTotal}`, { total, expectedTotal });
+export const scheduleConflict = (message: string, details: Record<string, unknown>) =>
+  new MarqueeError('schedule_conflict', message, details);
+export const conflict = (message: string, details?: Record<string, unknown>) =>
+  new MarqueeError('conflict', message, details);
+export const invalidState = (message: string, details?: Record<string, unknown>) =>
+  new MarqueeError('invalid_state', message, details);
+export const rateLimited = (retryAfterSeconds: number) =>
+  new MarqueeError('rate_limited', 'too many attempts, try again later', { retryAfterSeconds });
+export const payloadTooLarge = (limitBytes: number) =>
+  new MarqueeError('payload_too_large', `request body exceeds ${limitBytes} bytes`);
+/** What a caller is told about a failure that is ours: nothing of the internals. */
+export const internalError = (message = 'internal error') => new MarqueeError('internal', message);
+export const unavailable = (message: string, details?: Record<string, unknown>) =>
+  new MarqueeError('unavailable', message, details);
+
+/** An error value (a {@link Result}'s) thrown where exceptions carry errors. */
+export const errorFromBody = (body: ErrorBody) => new MarqueeError(body.code, body.message, body.details);
+
+/**
+ * A schema's refusal as `validation_failed`: the first issue as a field path under `where`
+ * (`body.seatIds.0`) and message, and the first ten issues in `details.issues`.
+ */
+export function describeIssues(error: z.ZodError, where: string): MarqueeError {
+  const issues = error.issues.slice(0, 10).map((issue) => ({
+    field: [where, ...issue.path.map(String)].join('.'),
+    message: issue.message,
+  }));
+  const first = issues[0];
+  return validationFailed(first === undefined ? 'invalid input' : `${first.field}: ${first.message}`, {
+    field: first?.field,
+    issues,
+  });
+}
+
 /** Results cross process boundaries as values, because exceptions lose their detail there. */
 export type Result<T> = { ok: true; value: T } | { ok: false; error: ErrorBody };
 

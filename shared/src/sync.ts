@@ -5,7 +5,8 @@
  */
 import { z } from 'zod';
 import { CreateHoldRequest, CreateOrderRequest, UpdateHoldRequest } from './api.ts';
-import { Instant, Payment, SeatId, Uuid } from './domain.ts';
+import { AdmissionVerdict, Instant, Payment, SeatId, Uuid } from './domain.ts';
+import { ErrorBodySchema } from './errors.ts';
 
 export const SYNC_COLLECTIONS = [
   'site',
@@ -101,15 +102,7 @@ export const AdmissionRecordArgs = z.strictObject({
   /** When the door scanned it (the terminal's clock; informative only). */
   at: Instant,
   /** The verdict the door showed; the server records its own verdict as well. */
-  localVerdict: z.enum([
-    'admitted',
-    'already_admitted',
-    'invalid',
-    'wrong_showtime',
-    'too_early',
-    'too_late',
-    'refunded',
-  ]),
+  localVerdict: AdmissionVerdict,
   showtimeId: Uuid.optional(),
 });
 
@@ -177,11 +170,7 @@ export const MutationResult = z.discriminatedUnion('status', [
   z.object({
     id: Uuid,
     status: z.literal('rejected'),
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
+    error: ErrorBodySchema,
     duplicate: z.boolean(),
   }),
 ]);

@@ -1,7 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { MarqueeError, httpStatusOf } from '@marquee/shared';
+import {
+  MarqueeError,
+  httpStatusOf,
+  internalError,
+  payloadTooLarge,
+  validationFailed,
+  type ErrorBody,
+} from '@marquee/shared';
 import type { ServerContext } from './context.ts';
 import { mount, type RouteSpec } from './http/route.ts';
 import { authenticateToken, bearerToken, LoginLimiter } from './services/auth.ts';
@@ -56,17 +63,18 @@ export function createMarqueeServer(ctx: ServerContext): MarqueeServer {
   app.use('/api/v1', router);
 
   app.use((_req: Request, res: Response) => {
-    res.status(404).json({ error: { code: 'not_found', message: 'no such route' } });
+    res.status(404).json({ error: new MarqueeError('not_found', 'no such route').toBody() });
   });
   app.use((error: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (res.headersSent) {
       next(error);
       return;
     }
-    const body = toErrorBody(error);
-    if (body.status >= 500)
-      ctx.logger.error({ err: error, requestId: res.locals['requestId'] }, 'request failed');
-    res.status(body.status).json({ error: body.error });
+    const known = asMarqueeError(error);
+    const status = httpStatusOf(known.code);
+    if (status >= 500) ctx.logger.error({ err: error, requestId: res.locals['requestId'] }, 'request failed');
+    const body: { error: ErrorBody } = { error: known.toBody() };
+    res.status(status).json(body);
   });
 
   const http = createServer(app);
@@ -101,23 +109,14 @@ interface ParserError {
   status?: number;
 }
 
-function toErrorBody(error: unknown): {
-  status: number;
-  error: { code: string; message: string; details?: unknown };
-} {
-  if (error instanceof MarqueeError) return { status: httpStatusOf(error.code), error: error.toBody() };
+/** Any failure as a stable code: ours as thrown, the body parser's by its type, the rest as `internal`. */
+function asMarqueeError(error: unknown): MarqueeError {
+  if (error instanceof MarqueeError) return error;
   const parser = error as ParserError;
-  if (parser.type === 'entity.too.large') {
-    return {
-      status: 413,
-      error: { code: 'payload_too_large', message: `request body exceeds ${MAX_BODY_BYTES} bytes` },
-    };
-  }
-  if (parser.type === 'entity.parse.failed') {
-    return { status: 400, error: { code: 'validation_failed', message: 'request body is not valid JSON' } };
-  }
+  if (parser.type === 'entity.too.large') return payloadTooLarge(MAX_BODY_BYTES);
+  if (parser.type === 'entity.parse.failed') return validationFailed('request body is not valid JSON');
   if (typeof parser.status === 'number' && parser.status >= 400 && parser.status < 500) {
-    return { status: 400, error: { code: 'validation_failed', message: 'malformed request' } };
+    return validationFailed('malformed request');
   }
-  return { status: 500, error: { code: 'internal', message: 'internal error' } };
+  return internalError();
 }

@@ -6,7 +6,7 @@
 import { generateDemoData, validateLayout, type Site } from '@marquee/shared';
 import type { ServerContext } from './context.ts';
 import { publish, publishSeatMap } from './sync/change-log.ts';
-import { invalidState } from './http/errors.ts';
+import { invalidState } from '@marquee/shared';
 import { audit } from './services/audit.ts';
 import { hashPassword } from './services/passwords.ts';
 

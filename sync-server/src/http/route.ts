@@ -5,9 +5,8 @@
  */
 import type { Request, Response, NextFunction, Router } from 'express';
 import type { z } from 'zod';
-import type { MarqueeError } from '@marquee/shared';
+import { describeIssues, forbidden, unauthenticated } from '@marquee/shared';
 import type { Actor, Principal } from '../services/actors.ts';
-import { forbidden, unauthenticated, validationFailed } from './errors.ts';
 
 export type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 
@@ -40,19 +39,6 @@ export interface RouteSpec<P = unknown, Q = unknown, B = unknown> {
 
 export function route<P = undefined, Q = undefined, B = undefined>(spec: RouteSpec<P, Q, B>): RouteSpec {
   return spec as unknown as RouteSpec;
-}
-
-/** First zod issue as a field path + message, so the client knows which field to fix. */
-export function describeIssues(error: z.ZodError, where: string): MarqueeError {
-  const issues = error.issues.slice(0, 10).map((issue) => ({
-    field: [where, ...issue.path.map(String)].join('.'),
-    message: issue.message,
-  }));
-  const first = issues[0];
-  return validationFailed(first === undefined ? 'invalid input' : `${first.field}: ${first.message}`, {
-    field: first?.field,
-    issues,
-  });
 }
 
 function parse<T>(schema: z.ZodType<T> | undefined, value: unknown, where: string): T {

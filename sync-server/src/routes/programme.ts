@@ -13,7 +13,7 @@ import {
 } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import { route, type RouteSpec } from '../http/route.ts';
-import { validationFailed } from '../http/errors.ts';
+import { validationFailed } from '@marquee/shared';
 import { READERS } from '../services/actors.ts';
 import { loadHall, loadPriceList, loadShowtime, loadTicketTypes } from '../services/catalogue-cache.ts';
 import { claimOf } from '../sync/change-log.ts';

@@ -11,7 +11,7 @@ import type {
 import { keyIdOf, publicKeyFromB64 } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import { publish } from '../sync/change-log.ts';
-import { conflict, rateLimited, unauthenticated, validationFailed } from '../http/errors.ts';
+import { conflict, rateLimited, unauthenticated, validationFailed } from '@marquee/shared';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';

@@ -5,7 +5,7 @@
  */
 import type { Hall, PriceList, Showtime, TicketType } from '@marquee/shared';
 import type { Executor } from '../db/database.ts';
-import { notFound } from '../http/errors.ts';
+import { notFound } from '@marquee/shared';
 
 const parsed = new Map<string, { text: string; value: unknown }>();
 

@@ -56,7 +56,7 @@ import {
   notFound,
   scheduleConflict,
   validationFailed,
-} from '../http/errors.ts';
+} from '@marquee/shared';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { hashPassword } from './passwords.ts';

@@ -11,7 +11,7 @@ import {
   notFound,
   seatsUnavailable,
   validationFailed,
-} from '../http/errors.ts';
+} from '@marquee/shared';
 import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
 import { loadHall, loadShowtime } from './catalogue-cache.ts';
 

@@ -11,7 +11,7 @@ import type { ServerContext } from '../context.ts';
 import type { Executor, TxContext, TxScope } from '../db/database.ts';
 import { inTransaction } from '../db/database.ts';
 import { publish, publishSeatMap, claimOf } from '../sync/change-log.ts';
-import { forbidden, invalidState, notFound, seatsUnavailable, validationFailed } from '../http/errors.ts';
+import { forbidden, invalidState, notFound, seatsUnavailable, validationFailed } from '@marquee/shared';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { loadHall, loadPriceList, loadShowtime, loadTicketTypes } from './catalogue-cache.ts';

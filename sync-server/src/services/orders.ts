@@ -11,7 +11,7 @@ import {
   notFound,
   priceMismatch,
   validationFailed,
-} from '../http/errors.ts';
+} from '@marquee/shared';
 import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { loadHall, loadPriceList, loadShowtime, loadTicketTypes } from './catalogue-cache.ts';

@@ -12,7 +12,7 @@ import type { Hall, Movie, ReportQuery, SalesReport, Showtime } from '@marquee/s
 import { PAYMENT_METHODS, capacity } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
-import { validationFailed } from '../http/errors.ts';
+import { validationFailed } from '@marquee/shared';
 
 export type ReportRange = z.infer<typeof ReportQuery>;
 export type SalesReportBody = z.infer<typeof SalesReport>;

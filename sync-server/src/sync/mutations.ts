@@ -15,11 +15,18 @@ import type {
   UpdateHoldRequest,
 } from '@marquee/shared';
 import type { z } from 'zod';
-import { MarqueeError, MUTATION_ARGS, decodeTicketToken, type OfflineSaleArgs } from '@marquee/shared';
+import {
+  MarqueeError,
+  MUTATION_ARGS,
+  decodeTicketToken,
+  describeIssues,
+  internalError,
+  unavailable,
+  type OfflineSaleArgs,
+} from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { TxScope } from '../db/database.ts';
-import { forbidden } from '../http/errors.ts';
-import { describeIssues } from '../http/route.ts';
+import { forbidden } from '@marquee/shared';
 import type { Actor } from '../services/actors.ts';
 import { admit } from '../services/admissions.ts';
 import { createHold, releaseHold, updateHold } from '../services/holds.ts';
@@ -82,10 +89,9 @@ const HANDLERS: { [K in MutationName]: Handler } = {
 };
 
 function rejected(id: string, error: unknown, duplicate: boolean): MutationResult {
-  const body =
-    error instanceof MarqueeError
-      ? error.toBody()
-      : { code: 'internal', message: 'the server could not apply this change' };
+  const known =
+    error instanceof MarqueeError ? error : internalError('the server could not apply this change');
+  const body = known.toBody();
   return { id, status: 'rejected', error: body, duplicate };
 }
 
@@ -138,7 +144,7 @@ async function applyOne(
         // Not a verdict on the intent (a busy or failing database): remember nothing, answer 503,
         // and the terminal retries this mutation and the ones behind it later.
         ctx.logger.error({ err: error, mutation: mutation.name }, 'mutation failed');
-        throw new MarqueeError('unavailable', 'the server could not apply this change now; retry later', {
+        throw unavailable('the server could not apply this change now; retry later', {
           mutationId: mutation.id,
         });
       }

@@ -4,11 +4,16 @@
  * gets `resync` and pulls. Live changes are read once per commit and the same frame is sent to every
  * caught-up connection, so fan-out cost does not grow with a query per terminal.
  */
-import type { IncomingMessage, Server } from 'node:http';
+import { STATUS_CODES, type IncomingMessage, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
   CheckpointParam,
+  httpStatusOf,
+  invalidField,
+  notFound,
+  unauthenticated,
+  type MarqueeError,
   STREAM_HEARTBEAT_MS,
   STREAM_MAX_MESSAGE_BYTES,
   StreamClientMessage,
@@ -60,10 +65,11 @@ export function frameOf(
   };
 }
 
-function reject(socket: Duplex, status: number, code: string, message: string): void {
-  const body = JSON.stringify({ error: { code, message } });
+function reject(socket: Duplex, error: MarqueeError): void {
+  const status = httpStatusOf(error.code);
+  const body = JSON.stringify({ error: error.toBody() });
   socket.end(
-    `HTTP/1.1 ${status} ${status === 401 ? 'Unauthorized' : 'Bad Request'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
   );
 }
 
@@ -141,7 +147,7 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== STREAM_PATH) {
-      reject(socket, 400, 'not_found', 'no such stream');
+      reject(socket, notFound('stream'));
       return;
     }
     void (async () => {
@@ -149,13 +155,13 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
         bearerToken(req.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined;
       const actor = token === undefined ? undefined : await authenticateToken(ctx, token);
       if (actor === undefined) {
-        reject(socket, 401, 'unauthenticated', 'sign in first');
+        reject(socket, unauthenticated());
         return;
       }
       const raw = url.searchParams.get('checkpoint');
       const parsed = raw === null ? undefined : CheckpointParam.safeParse(raw);
       if (parsed !== undefined && !parsed.success) {
-        reject(socket, 400, 'validation_failed', 'checkpoint: expected <epoch>:<seq>');
+        reject(socket, invalidField('checkpoint', 'expected <epoch>:<seq>'));
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
