@@ -7,6 +7,7 @@ import { z } from 'zod';
 import { ErrorBodySchema } from './errors.ts';
 import {
   AdmissionVerdict,
+  Hall,
   HallFeature,
   HallLayout,
   Instant,
@@ -16,16 +17,20 @@ import {
   IsoDate,
   MinorUnits,
   NonNegativeMinorUnits,
+  Movie,
   Payment,
+  PriceClass,
   PriceEntry,
   PriceRule,
   PublicKeyB64,
   SeatId,
   SeatKind,
   SeatState,
+  Showtime,
   ShowtimeStatus,
   StaffRole,
   TerminalProfile,
+  TicketType,
   TicketTypeCode,
   Username,
   Uuid,
@@ -77,6 +82,17 @@ export const EnrollResponse = z.object({
 });
 export type EnrollResponse = z.infer<typeof EnrollResponse>;
 
+/** `GET /devices/me`: what a terminal needs to start (its profile, lease policy, the server's key). */
+export const TerminalSelfResponse = z.object({
+  terminalId: Uuid,
+  name: z.string(),
+  profile: TerminalProfile,
+  leasePolicy: LeasePolicy,
+  serverKeyId: z.string(),
+  serverTime: Instant,
+});
+export type TerminalSelfResponse = z.infer<typeof TerminalSelfResponse>;
+
 export const UpdateDeviceRequest = z.strictObject({
   name: z.string().min(1).max(60).optional(),
   leasePolicy: LeasePolicy.optional(),
@@ -90,6 +106,27 @@ export const ShowtimesQuery = z.strictObject({
   to: Instant,
   limit: z.coerce.number().int().min(1).max(2000).optional(),
 });
+
+export const ShowtimesResponse = z.object({ showtimes: z.array(Showtime) });
+
+/** One showtime as a till or kiosk sells it: film, hall (without the layout) and today's prices. */
+export const ShowtimeDetailResponse = z.object({
+  showtime: Showtime,
+  /** Null only if the film's row is gone (it never should be: films are archived, not removed). */
+  movie: Movie.nullable(),
+  hall: Hall.omit({ layout: true }),
+  currency: CurrencyCode,
+  /** Active ticket types with a price per price class the hall has (none where the list has none). */
+  ticketTypes: z.array(
+    z.object({
+      ticketType: TicketType,
+      prices: z.array(
+        z.object({ priceClass: PriceClass, amount: NonNegativeMinorUnits, rule: z.string().nullable() }),
+      ),
+    }),
+  ),
+});
+export type ShowtimeDetailResponse = z.infer<typeof ShowtimeDetailResponse>;
 
 export const SeatView = z.object({
   id: SeatId,
@@ -105,6 +142,7 @@ export const SeatMapResponse = z.object({
   layout: HallLayout,
   seats: z.array(SeatView),
 });
+export type SeatMapResponse = z.infer<typeof SeatMapResponse>;
 
 // --- holds & orders ----------------------------------------------------------------------------
 

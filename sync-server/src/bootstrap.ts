@@ -14,6 +14,8 @@ import { SqliteDatabase } from './db/sqlite.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
 import { publish } from './sync/change-log.ts';
 import { hashPassword } from './services/passwords.ts';
+import { addSigningKey, keyKnown } from './services/signing-keys.ts';
+import { countAdmins, insertStaffUser } from './services/users.ts';
 import { seedDemo } from './seed.ts';
 
 export const DEFAULT_SITE: Omit<Site, 'id'> = {
@@ -92,36 +94,26 @@ export async function bootstrap(
   const result: BootstrapResult = { ctx };
   await db.write(async (ex, tx) => {
     if (fresh) await publish(ctx, ex, tx, 'site', site.id, site);
-    const known = await ex.get('SELECT key_id FROM signing_keys WHERE key_id = ?', [signer.keyId]);
-    if (known === undefined) {
-      const publicKey = publicKeyToB64(signer.publicKey);
-      await ex.run(
-        "INSERT INTO signing_keys (key_id, public_key, owner, terminal_id, revoked) VALUES (?, ?, 'server', NULL, 0)",
-        [signer.keyId, publicKey],
-      );
-      await publish(ctx, ex, tx, 'signing_keys', signer.keyId, {
-        id: signer.keyId,
-        keyId: signer.keyId,
-        publicKey,
-        owner: 'server',
-        revoked: false,
-      });
+    const publicKey = publicKeyToB64(signer.publicKey);
+    if (!(await keyKnown(ex, signer.keyId, publicKey))) {
+      await addSigningKey(ctx, ex, tx, { keyId: signer.keyId, publicKey, owner: 'server' });
     }
   });
 
-  const admins = await db.read((ex) =>
-    ex.get<{ n: number }>("SELECT COUNT(*) AS n FROM staff_users WHERE role = 'admin'"),
-  );
-  if ((admins?.n ?? 0) === 0) {
+  if ((await db.read((ex) => countAdmins(ex))) === 0) {
     const username = config.adminUser ?? 'admin';
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
     if (config.adminPassword === undefined) result.generatedAdminPassword = password;
-    const hash = await hashPassword(password);
+    const passwordHash = await hashPassword(password);
     await db.write((ex) =>
-      ex.run(
-        "INSERT INTO staff_users (id, username, name, role, password_hash, active, created_at) VALUES (?, ?, ?, 'admin', ?, 1, ?)",
-        [randomUUID(), username, 'Administrator', hash, now()],
-      ),
+      insertStaffUser(ex, {
+        id: randomUUID(),
+        username,
+        name: 'Administrator',
+        role: 'admin',
+        passwordHash,
+        now: now(),
+      }),
     );
   }
 

@@ -3,12 +3,17 @@
  * types, price lists, the programme with an empty seat map per showtime, and the demo staff.
  * One write transaction, so a crash mid-seed leaves an empty database, never half a programme.
  */
-import { generateDemoData, validateLayout, type Site } from '@marquee/shared';
+import { generateDemoData, invalidState, validateLayout, type Site } from '@marquee/shared';
 import type { ServerContext } from './context.ts';
 import { publish, publishSeatMap } from './sync/change-log.ts';
-import { invalidState } from '@marquee/shared';
 import { audit } from './services/audit.ts';
+import { insertHall } from './services/halls.ts';
+import { insertMovie } from './services/movies.ts';
 import { hashPassword } from './services/passwords.ts';
+import { insertPriceList } from './services/price-lists.ts';
+import { writeShowtime } from './services/showtime-rows.ts';
+import { insertTicketType } from './services/ticket-types.ts';
+import { insertStaffUser, usernameTaken } from './services/users.ts';
 
 export interface SeedOptions {
   seed: number;
@@ -50,42 +55,23 @@ export async function seedDemo(
     await ex.run('UPDATE sites SET body = ? WHERE id = ?', [JSON.stringify(site), site.id]);
     await publish(ctx, ex, tx, 'site', site.id, site);
     for (const hall of halls) {
-      await ex.run('INSERT INTO halls (id, name, body) VALUES (?, ?, ?)', [
-        hall.id,
-        hall.name,
-        JSON.stringify(hall),
-      ]);
+      await insertHall(ex, hall);
       await publish(ctx, ex, tx, 'halls', hall.id, hall);
     }
     for (const movie of demo.movies) {
-      await ex.run('INSERT INTO movies (id, body) VALUES (?, ?)', [movie.id, JSON.stringify(movie)]);
+      await insertMovie(ex, movie);
       await publish(ctx, ex, tx, 'movies', movie.id, movie);
     }
     for (const type of demo.ticketTypes) {
-      await ex.run('INSERT INTO ticket_types (id, code, body) VALUES (?, ?, ?)', [
-        type.id,
-        type.code,
-        JSON.stringify(type),
-      ]);
+      await insertTicketType(ex, type);
       await publish(ctx, ex, tx, 'ticket_types', type.id, type);
     }
     for (const list of demo.priceLists) {
-      await ex.run('INSERT INTO price_lists (id, body) VALUES (?, ?)', [list.id, JSON.stringify(list)]);
+      await insertPriceList(ex, list);
       await publish(ctx, ex, tx, 'price_lists', list.id, list);
     }
     for (const showtime of demo.showtimes) {
-      await ex.run(
-        'INSERT INTO showtimes (id, hall_id, movie_id, starts_at, ends_at, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [
-          showtime.id,
-          showtime.hallId,
-          showtime.movieId,
-          Date.parse(showtime.startsAt),
-          Date.parse(showtime.endsAt),
-          showtime.status,
-          JSON.stringify(showtime),
-        ],
-      );
+      await writeShowtime(ex, showtime, true);
       await publish(ctx, ex, tx, 'showtimes', showtime.id, showtime);
       await publishSeatMap(ctx, ex, tx, showtime.id);
     }
@@ -93,12 +79,8 @@ export async function seedDemo(
     let staffCreated = 0;
     for (const member of demo.staff) {
       // An account that already exists (the configured admin) keeps its own password.
-      const taken = await ex.get('SELECT id FROM staff_users WHERE username = ?', [member.username]);
-      if (taken !== undefined) continue;
-      await ex.run(
-        'INSERT INTO staff_users (id, username, name, role, password_hash, active, created_at) VALUES (?, ?, ?, ?, ?, 1, ?)',
-        [ctx.newId(), member.username, member.name, member.role, hash, now],
-      );
+      if (await usernameTaken(ex, member.username)) continue;
+      await insertStaffUser(ex, { id: ctx.newId(), ...member, passwordHash: hash, now });
       staffCreated += 1;
     }
     await audit(ex, ctx, { kind: 'anonymous' }, 'demo.seed', site.id, {

@@ -24,6 +24,11 @@ export function layoutFromPatterns(patterns: readonly string[], version = 1): Ha
   return { version, rows: patterns.map((pattern, index) => rowFromPattern(rowLabel(index), pattern)) };
 }
 
+/** A plain block of standard seats without aisles: rows A, B, C… of seats 1..n. */
+export function gridHall(rows: number, seatsPerRow: number): HallLayout {
+  return layoutFromPatterns(Array.from({ length: rows }, () => 'S'.repeat(seatsPerRow)));
+}
+
 const SIDE = 'SSSSSS';
 const CENTRE = 'SSSSSSSSSSSS';
 

@@ -29,40 +29,27 @@ import {
 import type { ServerContext } from '../context.ts';
 import { route, type RouteSpec } from '../http/route.ts';
 import { MANAGERS } from '../services/actors.ts';
+import { getDevice, listDevices, updateDevice } from '../services/devices.ts';
+import { createHall, deleteHall, getHall, listHalls, updateHall } from '../services/halls.ts';
+import { createMovie, deleteMovie, getMovie, listMovies, updateMovie } from '../services/movies.ts';
 import {
-  cancelShowtime,
-  createHall,
-  createMovie,
   createPriceList,
-  createShowtime,
-  createTicketType,
-  createUser,
-  deleteHall,
-  deleteMovie,
   deletePriceList,
-  deleteTicketType,
-  getDevice,
-  getHall,
-  getMovie,
   getPriceList,
-  getTicketType,
-  getUser,
-  listDevices,
-  listHalls,
-  listMovies,
   listPriceLists,
-  listTicketTypes,
-  listUsers,
-  updateDevice,
-  updateHall,
-  updateMovie,
   updatePriceList,
-  updateShowtime,
+} from '../services/price-lists.ts';
+import { cancelShowtime, createShowtime, updateShowtime } from '../services/showtimes.ts';
+import {
+  createTicketType,
+  deleteTicketType,
+  getTicketType,
+  listTicketTypes,
   updateTicketType,
-  updateUser,
-} from '../services/catalogue.ts';
+} from '../services/ticket-types.ts';
+import { createUser, getUser, listUsers, updateUser } from '../services/users.ts';
 
-/** Deleting answers 204; something with history is archived rather than removed (see catalogue.ts). */
+/** Deleting answers 204; something with history is archived rather than removed (see services/catalogue-store.ts). */
 const DELETE_ERRORS = ['not_found', 'conflict'] as const;
 
 export function backOfficeRoutes(ctx: ServerContext): RouteSpec[] {

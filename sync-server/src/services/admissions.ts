@@ -1,41 +1,42 @@
-import type { AdmissionResponse, AdmissionVerdict, SigningKey } from '@marquee/shared';
-import { keyringFrom, verifyTicket } from '@marquee/shared';
+/**
+ * Door scans and the `admissions` table. The first admission of a ticket wins, enforced by the
+ * partial unique index `admissions_first_wins`, so two doors scanning one ticket at once cannot
+ * both admit it.
+ */
+import type { AdmissionResponse, AdmissionVerdict } from '@marquee/shared';
+import { verifyTicket } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
 import { publish } from '../sync/change-log.ts';
 import type { Actor } from './actors.ts';
 import { loadShowtime } from './catalogue-cache.ts';
+import { loadKeyring } from './signing-keys.ts';
+import { findTicket, ticketView } from './tickets.ts';
 
 /** Doors open this long before the start; a ticket is refused once its showtime has ended. */
 export const ADMIT_EARLY_MS = 60 * 60 * 1000;
 
-interface TicketRow {
-  id: string;
-  order_id: string;
-  showtime_id: string;
-  seat_id: string;
-  ticket_type_id: string;
-  price: number;
-  status: 'valid' | 'refunded' | 'voided';
-  token: string;
+/** Of `ticketIds`, those admitted at a door. */
+export async function admittedTicketIds(ex: Executor, ticketIds: readonly string[]): Promise<string[]> {
+  if (ticketIds.length === 0) return [];
+  const rows = await ex.all<{ ticket_id: string }>(
+    `SELECT ticket_id FROM admissions WHERE verdict = 'admitted' AND ticket_id IN (${ticketIds.map(() => '?').join(', ')})`,
+    ticketIds,
+  );
+  return rows.map((r) => r.ticket_id);
 }
 
-export async function loadKeyring(ex: Executor) {
-  const rows = await ex.all<{
-    key_id: string;
-    public_key: string;
-    owner: 'server' | 'terminal';
-    terminal_id: string | null;
-    revoked: number;
-  }>('SELECT key_id, public_key, owner, terminal_id, revoked FROM signing_keys');
-  const keys: SigningKey[] = rows.map((r) => ({
-    keyId: r.key_id,
-    publicKey: r.public_key,
-    owner: r.owner,
-    ...(r.terminal_id === null ? {} : { terminalId: r.terminal_id }),
-    revoked: r.revoked === 1,
-  }));
-  return keyringFrom(keys);
+/** When this terminal itself first admitted the ticket, if it did. */
+export async function admittedBy(
+  ex: Executor,
+  ticketId: string,
+  terminalId: string,
+): Promise<number | undefined> {
+  const row = await ex.get<{ at: number }>(
+    "SELECT at FROM admissions WHERE ticket_id = ? AND terminal_id = ? AND verdict = 'admitted' AND duplicate = 0",
+    [ticketId, terminalId],
+  );
+  return row?.at;
 }
 
 export interface AdmitOptions {
@@ -66,23 +67,11 @@ export async function admit(
     const verified = verifyTicket(options.token, keyring);
     if (verified.verdict !== 'valid') return { verdict: 'invalid' };
     const payload = verified.payload;
-    const row = await ex.get<TicketRow>('SELECT * FROM tickets WHERE id = ?', [payload.ticketId]);
     // An offline sale may reach a door before it reaches us; its signature vouches for it.
-    const ticket = row ?? null;
-    const ticketView =
-      ticket === null
-        ? undefined
-        : {
-            id: ticket.id,
-            showtimeId: ticket.showtime_id,
-            seatId: ticket.seat_id,
-            ticketTypeId: ticket.ticket_type_id,
-            price: ticket.price,
-            status: ticket.status,
-            token: ticket.token,
-          };
+    const ticket = (await findTicket(ex, payload.ticketId)) ?? null;
+    const shown = ticket === null ? undefined : { ...ticketView(ticket), showtimeId: ticket.showtime_id };
     const withTicket = (verdict: AdmissionVerdict, extra: Partial<AdmitResult> = {}): AdmitResult =>
-      ticketView === undefined ? { verdict, ...extra } : { verdict, ticket: ticketView, ...extra };
+      shown === undefined ? { verdict, ...extra } : { verdict, ticket: shown, ...extra };
 
     const showtimeId = ticket?.showtime_id ?? payload.showtimeId;
     const admissionId = options.admissionId ?? ctx.newId();

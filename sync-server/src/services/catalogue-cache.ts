@@ -4,8 +4,8 @@
  * never decides anything the database has not said.
  */
 import type { Hall, PriceList, Showtime, TicketType } from '@marquee/shared';
-import type { Executor } from '../db/database.ts';
 import { notFound } from '@marquee/shared';
+import type { Executor } from '../db/database.ts';
 
 const parsed = new Map<string, { text: string; value: unknown }>();
 

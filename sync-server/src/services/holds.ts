@@ -1,19 +1,31 @@
 import type { CreateHoldRequest, HoldResponse, Showtime, UpdateHoldRequest } from '@marquee/shared';
-import { seatIndex, validateSelection } from '@marquee/shared';
-import type { ServerContext } from '../context.ts';
-import { inTransaction, type Executor, type TxContext, type TxScope } from '../db/database.ts';
-import { publishSeatMap } from '../sync/change-log.ts';
 import {
   conflict,
   forbidden,
   holdExpired,
   invalidState,
   notFound,
+  seatIndex,
   seatsUnavailable,
+  validateSelection,
   validationFailed,
 } from '@marquee/shared';
+import type { ServerContext } from '../context.ts';
+import { inTransaction, type Executor, type TxContext, type TxScope } from '../db/database.ts';
+import { publishSeatMap } from '../sync/change-log.ts';
 import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
 import { loadHall, loadShowtime } from './catalogue-cache.ts';
+import {
+  claimSeats,
+  claimsOf,
+  releaseOwned,
+  releaseSeats,
+  seatsTakenByOthers,
+  setHeldExpiry,
+} from './seat-claims.ts';
+
+/** Holds the sweeper expires in one transaction. */
+const SWEEP_BATCH = 500;
 
 export interface HoldRow {
   id: string;
@@ -53,47 +65,6 @@ export function assertSelling(showtime: Showtime, now: number): void {
   }
 }
 
-const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
-
-/**
- * Claims `seatIds` for `ownerId` all-or-nothing. Expired holds on those seats are cleared first;
- * the primary key on (showtime, seat) arbitrates between concurrent claimers. On failure the
- * caller's transaction is rolled back by the thrown error, so nothing is half-claimed.
- */
-export async function claimSeats(
-  ex: Executor,
-  showtimeId: string,
-  seatIds: readonly string[],
-  claim: {
-    state: 'held' | 'leased';
-    ownerId: string;
-    terminalId: string | null;
-    expiresAt: number;
-    now: number;
-  },
-): Promise<void> {
-  await ex.run(
-    `DELETE FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(seatIds.length)})
-       AND state IN ('held', 'leased') AND expires_at <= ?`,
-    [showtimeId, ...seatIds, claim.now],
-  );
-  let claimed = 0;
-  for (const seatId of seatIds) {
-    claimed += await ex.run(
-      `INSERT INTO seat_claims (showtime_id, seat_id, state, owner_id, terminal_id, expires_at)
-       VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      [showtimeId, seatId, claim.state, claim.ownerId, claim.terminalId, claim.expiresAt],
-    );
-  }
-  if (claimed === seatIds.length) return;
-  const taken = await ex.all<{ seat_id: string }>(
-    `SELECT seat_id FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(seatIds.length)})
-       AND owner_id <> ? ORDER BY seat_id`,
-    [showtimeId, ...seatIds, claim.ownerId],
-  );
-  throw seatsUnavailable(taken.map((r) => r.seat_id));
-}
-
 async function checkSeats(
   ctx: ServerContext,
   ex: Executor,
@@ -115,23 +86,11 @@ async function checkSeats(
   if (blocked.length > 0) throw seatsUnavailable(blocked);
   // Kiosks are unattended: the server enforces their seat rules (limit, orphans, companions) too.
   if (actor.kind === 'device' && actor.profile === 'kiosk') {
-    const claims = await ex.all<{
-      seat_id: string;
-      state: 'held' | 'sold' | 'leased' | 'blocked';
-      owner_id: string;
-      expires_at: number | null;
-    }>('SELECT seat_id, state, owner_id, expires_at FROM seat_claims WHERE showtime_id = ?', [showtime.id]);
-    const verdict = validateSelection(
-      hall.layout,
-      claims.map((c) => ({
-        seatId: c.seat_id,
-        state: c.state,
-        ownerId: c.owner_id,
-        ...(c.expires_at === null ? {} : { expiresAt: new Date(c.expires_at).toISOString() }),
-      })),
-      seatIds,
-      { now: ctx.now(), profile: 'kiosk', ...(ownHoldId === null ? {} : { ownClaimOwnerId: ownHoldId }) },
-    );
+    const verdict = validateSelection(hall.layout, await claimsOf(ex, showtime.id), seatIds, {
+      now: ctx.now(),
+      profile: 'kiosk',
+      ...(ownHoldId === null ? {} : { ownClaimOwnerId: ownHoldId }),
+    });
     if (!verdict.ok) {
       const { code, message, details } = verdict.error;
       if (code === 'seats_unavailable')
@@ -199,16 +158,12 @@ export async function createHold(
 
 async function refuseTakenSeats(ctx: ServerContext, holdId: string, input: CreateHoldRequest): Promise<void> {
   const taken = await ctx.db.read((ex) =>
-    ex.all<{ seat_id: string }>(
-      `SELECT seat_id FROM seat_claims WHERE showtime_id = ? AND seat_id IN (${placeholders(input.seatIds.length)})
-         AND owner_id <> ? AND (expires_at IS NULL OR expires_at > ?) ORDER BY seat_id`,
-      [input.showtimeId, ...input.seatIds, holdId, ctx.now()],
-    ),
+    seatsTakenByOthers(ex, input.showtimeId, input.seatIds, holdId, ctx.now()),
   );
   if (taken.length === 0) return;
   // A retry of an existing hold gets the transaction's answer (its hold back, or hold_expired).
   const retry = await ctx.db.read((ex) => ex.get('SELECT 1 AS one FROM holds WHERE id = ?', [holdId]));
-  if (retry === undefined) throw seatsUnavailable(taken.map((r) => r.seat_id));
+  if (retry === undefined) throw seatsUnavailable(taken);
 }
 
 /** A client retrying a create with the same id gets its hold back, not a second one. */
@@ -267,12 +222,7 @@ export async function updateHold(
       const added = wanted.filter((s) => !seatIds.includes(s));
       const removed = seatIds.filter((s) => !wanted.includes(s));
       await checkSeats(ctx, ex, actor, showtime, wanted, hold.id);
-      if (removed.length > 0) {
-        await ex.run(
-          `DELETE FROM seat_claims WHERE showtime_id = ? AND owner_id = ? AND seat_id IN (${placeholders(removed.length)})`,
-          [hold.showtime_id, hold.id, ...removed],
-        );
-      }
+      await releaseSeats(ex, hold.showtime_id, hold.id, 'held', removed);
       if (added.length > 0) {
         await claimSeats(ex, hold.showtime_id, added, {
           state: 'held',
@@ -284,11 +234,7 @@ export async function updateHold(
       }
       seatIds = wanted;
     }
-    await ex.run('UPDATE seat_claims SET expires_at = ? WHERE owner_id = ? AND state = ?', [
-      expiresAt,
-      hold.id,
-      'held',
-    ]);
+    await setHeldExpiry(ex, hold.id, expiresAt);
     await ex.run('UPDATE holds SET seat_ids = ?, expires_at = ? WHERE id = ?', [
       JSON.stringify(seatIds),
       expiresAt,
@@ -322,7 +268,53 @@ export async function endHold(
   hold: Pick<HoldRow, 'id' | 'showtime_id'>,
   status: 'released' | 'expired',
 ): Promise<void> {
-  await ex.run("DELETE FROM seat_claims WHERE owner_id = ? AND state = 'held'", [hold.id]);
+  await releaseOwned(ex, hold.id, 'held');
   await ex.run("UPDATE holds SET status = ? WHERE id = ? AND status = 'active'", [status, hold.id]);
   await publishSeatMap(ctx, ex, tx, hold.showtime_id);
+}
+
+/** A sale consumed the hold. */
+export async function markHoldSold(ex: Executor, holdId: string): Promise<void> {
+  await ex.run("UPDATE holds SET status = 'sold' WHERE id = ?", [holdId]);
+}
+
+/** The showtime was cancelled: its live holds end (their seats are freed by the caller). */
+export function releaseHoldsOfShowtime(ex: Executor, showtimeId: string): Promise<number> {
+  return ex.run("UPDATE holds SET status = 'released' WHERE showtime_id = ? AND status = 'active'", [
+    showtimeId,
+  ]);
+}
+
+/** The terminal was revoked: its live holds end (their seats are freed by the caller). */
+export function releaseHoldsOfTerminal(ex: Executor, terminalId: string): Promise<number> {
+  return ex.run("UPDATE holds SET status = 'released' WHERE terminal_id = ? AND status = 'active'", [
+    terminalId,
+  ]);
+}
+
+/**
+ * Expires holds on the server's own clock, so their seats reappear in the change stream without
+ * any client polling. Safe with several instances: one transaction that only acts on rows still
+ * `active` and past expiry.
+ */
+export async function expireHolds(ctx: ServerContext): Promise<number> {
+  const now = ctx.now();
+  const due = await ctx.db.read((ex) =>
+    ex.get<{ id: string }>("SELECT id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT 1", [now]),
+  );
+  if (due === undefined) return 0;
+  return ctx.db.write(async (ex, tx) => {
+    const holds = await ex.all<{ id: string; showtime_id: string }>(
+      "SELECT id, showtime_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?",
+      [now, SWEEP_BATCH],
+    );
+    const showtimes = new Set<string>();
+    for (const hold of holds) {
+      await releaseOwned(ex, hold.id, 'held');
+      await ex.run("UPDATE holds SET status = 'expired' WHERE id = ? AND status = 'active'", [hold.id]);
+      showtimes.add(hold.showtime_id);
+    }
+    for (const showtimeId of showtimes) await publishSeatMap(ctx, ex, tx, showtimeId);
+    return holds.length;
+  });
 }

@@ -1,21 +1,41 @@
 import { randomBytes } from 'node:crypto';
-import type { CreateOrderRequest, OrderResponse, RefundRequest, Ticket, TicketType } from '@marquee/shared';
-import { MarqueeError, priceSelection, signTicket } from '@marquee/shared';
-import type { ServerContext } from '../context.ts';
-import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
-import { publish, publishSeatMap } from '../sync/change-log.ts';
+import type {
+  CreateOrderRequest,
+  OrderResponse,
+  PricedSelection,
+  RefundRequest,
+  Result,
+  Showtime,
+  TicketType,
+} from '@marquee/shared';
 import {
   conflict,
+  errorFromBody,
   holdExpired,
   invalidState,
   notFound,
   priceMismatch,
+  priceSelection,
+  signTicket,
   validationFailed,
 } from '@marquee/shared';
+import type { ServerContext } from '../context.ts';
+import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
+import { publish, publishSeatMap } from '../sync/change-log.ts';
 import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
+import { admittedTicketIds } from './admissions.ts';
 import { audit } from './audit.ts';
 import { loadHall, loadPriceList, loadShowtime, loadTicketTypes } from './catalogue-cache.ts';
-import { loadLiveHold } from './holds.ts';
+import { loadLiveHold, markHoldSold } from './holds.ts';
+import { countOwned, releaseSeats, sellHeld } from './seat-claims.ts';
+import {
+  insertTicket,
+  markRefunded,
+  ticketDoc,
+  ticketView,
+  ticketsOfOrder,
+  type TicketRow,
+} from './tickets.ts';
 
 interface OrderRow {
   id: string;
@@ -33,18 +53,6 @@ interface OrderRow {
   body: string;
 }
 
-interface TicketRow {
-  id: string;
-  order_id: string;
-  showtime_id: string;
-  seat_id: string;
-  ticket_type_id: string;
-  price: number;
-  status: Ticket['status'];
-  token: string;
-  issued_at: number;
-}
-
 interface OrderBody {
   payments: OrderResponse['payments'];
   change: number;
@@ -56,27 +64,10 @@ export function newOrderCode(): string {
   return Array.from(randomBytes(8), (b) => CODE_ALPHABET[b % CODE_ALPHABET.length]).join('');
 }
 
-/**
- * The replicated ticket: what a door needs to judge a scan offline (status, showtime, seat), but
- * not the signed token itself — a terminal's replica must not be a stash of working tickets.
- */
-export function ticketDoc(row: TicketRow): Omit<Ticket, 'token'> {
-  return {
-    id: row.id,
-    orderId: row.order_id,
-    showtimeId: row.showtime_id,
-    seatId: row.seat_id,
-    ticketTypeId: row.ticket_type_id,
-    price: row.price,
-    status: row.status,
-    issuedAt: new Date(row.issued_at).toISOString(),
-  };
-}
-
 export async function readOrder(ex: Executor, id: string): Promise<OrderResponse | undefined> {
   const order = await ex.get<OrderRow>('SELECT * FROM orders WHERE id = ?', [id]);
   if (order === undefined) return undefined;
-  const tickets = await ex.all<TicketRow>('SELECT * FROM tickets WHERE order_id = ? ORDER BY seat_id', [id]);
+  const tickets = await ticketsOfOrder(ex, id);
   const body = JSON.parse(order.body) as OrderBody;
   return {
     id: order.id,
@@ -88,15 +79,35 @@ export async function readOrder(ex: Executor, id: string): Promise<OrderResponse
     change: body.change,
     payments: body.payments,
     createdAt: new Date(order.created_at).toISOString(),
-    tickets: tickets.map((t) => ({
-      id: t.id,
-      seatId: t.seat_id,
-      ticketTypeId: t.ticket_type_id,
-      price: t.price,
-      status: t.status,
-      token: t.token,
-    })),
+    tickets: tickets.map(ticketView),
   };
+}
+
+/**
+ * The server's prices for lines of a showtime (its price list, hall and the local start time).
+ * An online sale refuses ticket types no longer sold; an offline one was sold already.
+ */
+export async function priceLines(
+  ctx: ServerContext,
+  ex: Executor,
+  showtime: Showtime,
+  lines: readonly { seatId: string; ticketTypeId: string }[],
+  types: 'refuse_inactive_types' | 'any_type',
+): Promise<{ priced: Result<PricedSelection>; currency: string; ticketTypes: TicketType[] }> {
+  const [hall, priceList, ticketTypes] = await Promise.all([
+    loadHall(ex, showtime.hallId),
+    loadPriceList(ex, showtime.priceListId),
+    loadTicketTypes(ex),
+  ]);
+  const priced = priceSelection({
+    priceList,
+    layout: hall.layout,
+    startsAt: showtime.startsAt,
+    timeZone: ctx.site.timezone,
+    lines,
+    ...(types === 'refuse_inactive_types' ? { ticketTypes } : {}),
+  });
+  return { priced, currency: priceList.currency, ticketTypes };
 }
 
 /** Payments must cover the total exactly; cash may be tendered above its amount (change). */
@@ -161,53 +172,28 @@ export async function sell(
         status: showtime.status,
       });
     }
-    const [hall, priceList, ticketTypes] = await Promise.all([
-      loadHall(ex, showtime.hallId),
-      loadPriceList(ex, showtime.priceListId),
-      loadTicketTypes(ex),
-    ]);
-    const priced = priceSelection({
-      priceList,
-      layout: hall.layout,
-      startsAt: showtime.startsAt,
-      timeZone: ctx.site.timezone,
-      lines: input.lines,
-      ticketTypes,
-    });
-    if (!priced.ok) throw new MarqueeError(priced.error.code, priced.error.message, priced.error.details);
+    const { priced, ticketTypes } = await priceLines(ctx, ex, showtime, input.lines, 'refuse_inactive_types');
+    if (!priced.ok) throw errorFromBody(priced.error);
     if (priced.value.total !== input.expectedTotal)
       throw priceMismatch(priced.value.total, input.expectedTotal);
     const change = settlePayments(input.payments, priced.value.total);
 
-    const stillHeld = await ex.get<{ n: number }>(
-      "SELECT COUNT(*) AS n FROM seat_claims WHERE owner_id = ? AND state = 'held' AND expires_at > ?",
-      [hold.id, now],
-    );
-    if (Number(stillHeld?.n) !== heldSeats.length) throw holdExpired(hold.id);
+    if ((await countOwned(ex, hold.id, 'held', now)) !== heldSeats.length) throw holdExpired(hold.id);
 
-    const code = await uniqueOrderCode(ex);
-    const body: OrderBody = { payments: input.payments, change };
-    await ex.run(
-      `INSERT INTO orders (id, code, showtime_id, hold_id, terminal_id, staff_user_id, total, refunded, currency, status, offline, created_at, body)
-       VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'paid', 0, ?, ?)`,
-      [
-        input.id,
-        code,
-        showtime.id,
-        hold.id,
-        actorTerminalId(actor),
-        actorStaffId(actor),
-        priced.value.total,
-        priced.value.currency,
-        now,
-        JSON.stringify(body),
-      ],
-    );
-    await ex.run(
-      "UPDATE seat_claims SET state = 'sold', owner_id = ?, expires_at = NULL WHERE owner_id = ? AND state = 'held'",
-      [input.id, hold.id],
-    );
-    await ex.run("UPDATE holds SET status = 'sold' WHERE id = ?", [hold.id]);
+    await insertOrder(ex, {
+      id: input.id,
+      showtimeId: showtime.id,
+      holdId: hold.id,
+      terminalId: actorTerminalId(actor),
+      staffUserId: actorStaffId(actor),
+      total: priced.value.total,
+      currency: priced.value.currency,
+      offline: false,
+      createdAt: now,
+      body: { payments: input.payments, change },
+    });
+    await sellHeld(ex, hold.id, input.id);
+    await markHoldSold(ex, hold.id);
     const typeCode = new Map<string, TicketType>(ticketTypes.map((t) => [t.id, t]));
     for (const line of priced.value.lines) {
       const ticketId = ctx.newId();
@@ -248,25 +234,43 @@ export async function sell(
   });
 }
 
-export async function insertTicket(ex: Executor, row: TicketRow): Promise<void> {
+/** Writes a paid order under a fresh printed code (online from a hold, or offline from a lease). */
+export async function insertOrder(
+  ex: Executor,
+  order: {
+    id: string;
+    showtimeId: string;
+    holdId: string | null;
+    terminalId: string | null;
+    staffUserId: string | null;
+    total: number;
+    currency: string;
+    offline: boolean;
+    createdAt: number;
+    body: OrderBody;
+  },
+): Promise<void> {
+  const code = await uniqueOrderCode(ex);
   await ex.run(
-    `INSERT INTO tickets (id, order_id, showtime_id, seat_id, ticket_type_id, price, status, token, issued_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    `INSERT INTO orders (id, code, showtime_id, hold_id, terminal_id, staff_user_id, total, refunded, currency, status, offline, created_at, body)
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'paid', ?, ?, ?)`,
     [
-      row.id,
-      row.order_id,
-      row.showtime_id,
-      row.seat_id,
-      row.ticket_type_id,
-      row.price,
-      row.status,
-      row.token,
-      row.issued_at,
+      order.id,
+      code,
+      order.showtimeId,
+      order.holdId,
+      order.terminalId,
+      order.staffUserId,
+      order.total,
+      order.currency,
+      order.offline ? 1 : 0,
+      order.createdAt,
+      JSON.stringify(order.body),
     ],
   );
 }
 
-export async function uniqueOrderCode(ex: Executor): Promise<string> {
+async function uniqueOrderCode(ex: Executor): Promise<string> {
   for (;;) {
     const code = newOrderCode();
     const clash = await ex.get('SELECT id FROM orders WHERE code = ?', [code]);
@@ -303,7 +307,7 @@ export async function refund(
   return ctx.db.write(async (ex, tx) => {
     const order = await ex.get<OrderRow>('SELECT * FROM orders WHERE id = ?', [orderId]);
     if (order === undefined) throw notFound('order', orderId);
-    const tickets = await ex.all<TicketRow>('SELECT * FROM tickets WHERE order_id = ?', [orderId]);
+    const tickets = await ticketsOfOrder(ex, orderId);
     const wanted = input.ticketIds ?? tickets.filter((t) => t.status === 'valid').map((t) => t.id);
     const chosen = wanted.map((id) => tickets.find((t) => t.id === id));
     const missing = wanted.filter((_, i) => chosen[i] === undefined);
@@ -316,22 +320,17 @@ export async function refund(
     if (rows.length === 0) throw invalidState('nothing left to refund', { orderId });
     const notValid = rows.filter((t) => t.status !== 'valid').map((t) => t.id);
     if (notValid.length > 0) throw invalidState('tickets already refunded', { ticketIds: notValid });
-    const admitted = await ex.all<{ ticket_id: string }>(
-      `SELECT ticket_id FROM admissions WHERE verdict = 'admitted' AND ticket_id IN (${rows.map(() => '?').join(', ')})`,
+    const admitted = await admittedTicketIds(
+      ex,
       rows.map((t) => t.id),
     );
     if (admitted.length > 0) {
-      throw invalidState('tickets already used at the door cannot be refunded', {
-        ticketIds: admitted.map((a) => a.ticket_id),
-      });
+      throw invalidState('tickets already used at the door cannot be refunded', { ticketIds: admitted });
     }
     const amount = rows.reduce((sum, t) => sum + t.price, 0);
     for (const ticket of rows) {
-      await ex.run("UPDATE tickets SET status = 'refunded' WHERE id = ?", [ticket.id]);
-      await ex.run(
-        "DELETE FROM seat_claims WHERE showtime_id = ? AND seat_id = ? AND owner_id = ? AND state = 'sold'",
-        [ticket.showtime_id, ticket.seat_id, orderId],
-      );
+      await markRefunded(ex, ticket.id);
+      await releaseSeats(ex, ticket.showtime_id, orderId, 'sold', [ticket.seat_id]);
       await publish(ctx, ex, tx, 'tickets', ticket.id, ticketDoc({ ...ticket, status: 'refunded' }));
     }
     const remaining = tickets.filter((t) => t.status === 'valid' && !rows.includes(t)).length;

@@ -3,19 +3,17 @@
  * outside the range that must not count.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HallLayout, LayoutCell } from '@marquee/shared';
+import { gridHall } from '../../../shared/src/testing/layouts.ts';
 import { startTestServer, TestClock, type TestServer } from '../../../test/support/server.ts';
 import type { ServerContext } from '../context.ts';
 import type { Actor } from './actors.ts';
-import {
-  cancelShowtime,
-  createHall,
-  createMovie,
-  createPriceList,
-  createShowtime,
-  createTicketType,
-  createUser,
-} from './catalogue.ts';
+import { adminOf } from '../testing/back-office.ts';
+import { createHall } from './halls.ts';
+import { createMovie } from './movies.ts';
+import { createPriceList } from './price-lists.ts';
+import { cancelShowtime, createShowtime } from './showtimes.ts';
+import { createTicketType } from './ticket-types.ts';
+import { createUser } from './users.ts';
 import { createHold } from './holds.ts';
 import { refund, sell } from './orders.ts';
 import { cashUpReport, occupancyReport, salesReport } from './reports.ts';
@@ -25,20 +23,6 @@ const NOW = Date.parse('2031-05-05T02:00:00Z');
 const RANGE = { from: '2031-05-05T00:00:00Z', to: '2031-05-06T00:00:00Z' };
 const ADULT = 5000;
 const CHILD = 3000;
-
-function layout(): HallLayout {
-  return {
-    version: 1,
-    rows: ['A', 'B', 'C'].map((label) => ({
-      label,
-      cells: Array.from({ length: 8 }, (_, s): LayoutCell => ({
-        type: 'seat',
-        label: String(s + 1),
-        kind: 'standard',
-      })),
-    })),
-  };
-}
 
 let server: TestServer;
 let ctx: ServerContext;
@@ -67,11 +51,7 @@ async function sale(
 beforeAll(async () => {
   server = await startTestServer({ seed: false, clock: new TestClock(NOW) });
   ctx = server.ctx;
-  const row = await ctx.db.read((ex) =>
-    ex.get<{ id: string; name: string }>("SELECT id, name FROM staff_users WHERE role = 'admin'"),
-  );
-  if (row === undefined) throw new Error('no admin');
-  admin = { kind: 'staff', id: row.id, role: 'admin', name: row.name };
+  admin = await adminOf(ctx);
   const user = await createUser(ctx, admin, {
     username: 'cashier.ann',
     name: 'Ann',
@@ -91,7 +71,7 @@ beforeAll(async () => {
       { ticketTypeId: childId, priceClass: 'standard', amount: CHILD },
     ],
   });
-  const hall = await createHall(ctx, admin, { name: 'Hall 1', features: [], layout: layout() });
+  const hall = await createHall(ctx, admin, { name: 'Hall 1', features: [], layout: gridHall(3, 8) });
   const movie = await createMovie(ctx, admin, {
     titles: { en: 'Counting House', 'zh-CN': '账房' },
     runtimeMinutes: 90,

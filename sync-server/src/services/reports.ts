@@ -9,10 +9,9 @@
  */
 import type { z } from 'zod';
 import type { Hall, Movie, ReportQuery, SalesReport, Showtime } from '@marquee/shared';
-import { PAYMENT_METHODS, capacity } from '@marquee/shared';
+import { PAYMENT_METHODS, capacity, invalidField } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
-import { validationFailed } from '@marquee/shared';
 
 export type ReportRange = z.infer<typeof ReportQuery>;
 export type SalesReportBody = z.infer<typeof SalesReport>;
@@ -24,10 +23,7 @@ function rangeOf(query: ReportRange): { from: number; to: number } {
   const from = Date.parse(query.from);
   const to = Date.parse(query.to);
   if (to <= from || to - from > MAX_REPORT_RANGE_MS) {
-    throw validationFailed('query.to: must be after from and at most 366 days later', {
-      field: 'query.to',
-      rule: 'range',
-    });
+    throw invalidField('query.to', 'must be after from and at most 366 days later', { rule: 'range' });
   }
   return { from, to };
 }

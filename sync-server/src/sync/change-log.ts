@@ -4,9 +4,10 @@
  * sequence row is written by every transaction (SQLite serialises writers; PostgreSQL row-locks
  * it), so a checkpoint never skips a row that commits late.
  */
-import type { SeatClaim, SyncCollection } from '@marquee/shared';
+import type { SyncCollection } from '@marquee/shared';
 import type { Executor, TxContext } from '../db/database.ts';
 import type { ServerContext } from '../context.ts';
+import { claimsOf } from '../services/seat-claims.ts';
 
 export async function publish(
   ctx: ServerContext,
@@ -30,14 +31,6 @@ export async function publish(
   return seq;
 }
 
-interface ClaimRow {
-  seat_id: string;
-  state: SeatClaim['state'];
-  owner_id: string;
-  terminal_id: string | null;
-  expires_at: number | null;
-}
-
 /** Re-derives the per-showtime seat-map document from `seat_claims` and publishes it. */
 export async function publishSeatMap(
   ctx: ServerContext,
@@ -50,25 +43,14 @@ export async function publishSeatMap(
     [showtimeId],
   );
   if (showtime === undefined) return;
-  const rows = await ex.all<ClaimRow>(
-    'SELECT seat_id, state, owner_id, terminal_id, expires_at FROM seat_claims WHERE showtime_id = ? ORDER BY seat_id',
-    [showtimeId],
-  );
   const layoutVersion = (JSON.parse(showtime.body) as { layoutVersion: number }).layoutVersion;
   await publish(ctx, ex, tx, 'seat_maps', showtimeId, {
     id: showtimeId,
     showtimeId,
     hallId: showtime.hall_id,
     layoutVersion,
-    claims: rows.map((r) => claimOf(r)),
+    claims: await claimsOf(ex, showtimeId),
   });
-}
-
-export function claimOf(row: ClaimRow): SeatClaim {
-  const claim: SeatClaim = { seatId: row.seat_id, state: row.state, ownerId: row.owner_id };
-  if (row.terminal_id !== null) claim.terminalId = row.terminal_id;
-  if (row.expires_at !== null) claim.expiresAt = new Date(row.expires_at).toISOString();
-  return claim;
 }
 
 export async function currentCheckpointSeq(ctx: ServerContext, ex: Executor): Promise<number> {

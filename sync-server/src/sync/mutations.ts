@@ -28,10 +28,11 @@ import type { ServerContext } from '../context.ts';
 import type { TxScope } from '../db/database.ts';
 import { forbidden } from '@marquee/shared';
 import type { Actor } from '../services/actors.ts';
-import { admit } from '../services/admissions.ts';
+import { admit, admittedBy } from '../services/admissions.ts';
 import { createHold, releaseHold, updateHold } from '../services/holds.ts';
 import { sell } from '../services/orders.ts';
-import { applyOfflineSale, requestLease, returnLease } from '../services/leases.ts';
+import { requestLease, returnLease } from '../services/leases.ts';
+import { applyOfflineSale } from '../services/offline-sales.ts';
 
 type Handler = (ctx: ServerContext, actor: Actor, args: never, scope: TxScope) => Promise<unknown>;
 
@@ -67,12 +68,8 @@ const HANDLERS: { [K in MutationName]: Handler } = {
     // reports it: the same entry, not a double one (a door refuses its own re-scans itself).
     const decoded = decodeTicketToken(args.token);
     if (decoded.ok && actor.kind === 'device') {
-      const own = await scope.ex.get<{ at: number }>(
-        "SELECT at FROM admissions WHERE ticket_id = ? AND terminal_id = ? AND verdict = 'admitted' AND duplicate = 0",
-        [decoded.value.ticketId, actor.id],
-      );
-      if (own !== undefined)
-        return { verdict: 'already_admitted', admittedAt: new Date(own.at).toISOString() };
+      const own = await admittedBy(scope.ex, decoded.value.ticketId, actor.id);
+      if (own !== undefined) return { verdict: 'already_admitted', admittedAt: new Date(own).toISOString() };
     }
     return admit(
       ctx,

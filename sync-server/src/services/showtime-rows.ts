@@ -1,0 +1,103 @@
+/**
+ * The `showtimes` table: its writes and the lookups other modules need (the programme in a
+ * range, which showtimes use a hall, a film or a price list).
+ */
+import type { MarqueeError, Showtime } from '@marquee/shared';
+import { conflict, notFound } from '@marquee/shared';
+import type { Executor } from '../db/database.ts';
+import { parseBody } from './catalogue-store.ts';
+
+/** Ids named in an error; the count says how many there were in all. */
+const MAX_NAMED = 20;
+
+export interface ShowtimeRow {
+  id: string;
+  body: string;
+}
+
+export async function writeShowtime(ex: Executor, showtime: Showtime, insert: boolean): Promise<void> {
+  const values = [
+    Date.parse(showtime.startsAt),
+    Date.parse(showtime.endsAt),
+    showtime.status,
+    JSON.stringify(showtime),
+  ];
+  if (insert) {
+    await ex.run(
+      'INSERT INTO showtimes (id, hall_id, movie_id, starts_at, ends_at, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      [showtime.id, showtime.hallId, showtime.movieId, ...values],
+    );
+  } else {
+    await ex.run('UPDATE showtimes SET starts_at = ?, ends_at = ?, status = ?, body = ? WHERE id = ?', [
+      ...values,
+      showtime.id,
+    ]);
+  }
+}
+
+export async function loadShowtimeForUpdate(ex: Executor, id: string): Promise<Showtime> {
+  const row = await ex.get<ShowtimeRow>('SELECT id, body FROM showtimes WHERE id = ?', [id]);
+  if (row === undefined) throw notFound('showtime', id);
+  return parseBody<Showtime>(row.body);
+}
+
+/** Showtimes starting in [from, to), earliest first (the programme terminals show). */
+export async function showtimesStartingIn(
+  ex: Executor,
+  from: number,
+  to: number,
+  limit: number,
+): Promise<Showtime[]> {
+  const rows = await ex.all<{ body: string }>(
+    'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT ?',
+    [from, to, limit],
+  );
+  return rows.map((r) => parseBody<Showtime>(r.body));
+}
+
+/** What a showtime refers to, for asking which showtimes use a hall, a film or a price list. */
+export type ShowtimeReference = { hallId: string } | { movieId: string } | { priceListId: string };
+
+// Showtime bodies are written with JSON.stringify only, so a price list reference reads exactly
+// like this; LIKE keeps the search portable where JSON operators differ between databases.
+const priceListPattern = (id: string) => `%"priceListId":"${id}"%`;
+
+function whereOf(ref: ShowtimeReference): { where: string; param: string } {
+  if ('hallId' in ref) return { where: 'hall_id = ?', param: ref.hallId };
+  if ('movieId' in ref) return { where: 'movie_id = ?', param: ref.movieId };
+  return { where: 'body LIKE ?', param: priceListPattern(ref.priceListId) };
+}
+
+/** Showtimes not yet over and not cancelled that use `ref`, earliest first. */
+export async function upcomingShowtimeIds(
+  ex: Executor,
+  ref: ShowtimeReference,
+  now: number,
+): Promise<string[]> {
+  const { where, param } = whereOf(ref);
+  const rows = await ex.all<{ id: string }>(
+    `SELECT id FROM showtimes WHERE ${where} AND ends_at > ? AND status <> 'cancelled' ORDER BY starts_at`,
+    [param, now],
+  );
+  return rows.map((r) => r.id);
+}
+
+/** Whether any showtime, past or cancelled included, ever used `ref`. */
+export async function everUsed(ex: Executor, ref: ShowtimeReference): Promise<boolean> {
+  const { where, param } = whereOf(ref);
+  const row = await ex.get(`SELECT id FROM showtimes WHERE ${where} LIMIT 1`, [param]);
+  return row !== undefined;
+}
+
+/** The refusal to delete something upcoming showtimes still use, naming (some of) them. */
+export function stillInUse(
+  what: string,
+  showtimeIds: readonly string[],
+  details: Record<string, unknown>,
+): MarqueeError {
+  return conflict(
+    `the ${what} has ${showtimeIds.length} upcoming showtime${showtimeIds.length === 1 ? '' : 's'}; ` +
+      'cancel or change them first',
+    { ...details, showtimeIds: showtimeIds.slice(0, MAX_NAMED), count: showtimeIds.length },
+  );
+}

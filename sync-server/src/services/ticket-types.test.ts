@@ -1,0 +1,40 @@
+/** Ticket types through the back-office service: codes are unique, and priced types are kept. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, TestClock, type TestServer } from '../../../test/support/server.ts';
+import type { ServerContext } from '../context.ts';
+import { adminOf, buildCatalogue, type Catalogue } from '../testing/back-office.ts';
+import type { Actor } from './actors.ts';
+import { createTicketType, deleteTicketType } from './ticket-types.ts';
+
+const NOW = Date.parse('2031-03-03T01:00:00Z');
+
+let server: TestServer;
+let ctx: ServerContext;
+let admin: Actor;
+let catalogue: Catalogue;
+
+beforeAll(async () => {
+  server = await startTestServer({ seed: false, clock: new TestClock(NOW) });
+  ctx = server.ctx;
+  admin = await adminOf(ctx);
+  catalogue = await buildCatalogue(ctx, admin);
+});
+
+afterAll(async () => {
+  await server.close();
+});
+
+describe('ticket types', () => {
+  it('refuses a second ticket type with the same code', async () => {
+    await expect(
+      createTicketType(ctx, admin, { code: 'adult1', names: { en: 'Adult again', 'zh-CN': '成人' } }),
+    ).rejects.toMatchObject({ code: 'conflict', details: { field: 'body.code', code: 'adult1' } });
+  });
+
+  it('keeps a ticket type a price list still uses', async () => {
+    await expect(deleteTicketType(ctx, admin, catalogue.adultId)).rejects.toMatchObject({
+      code: 'conflict',
+      details: { priceListIds: expect.arrayContaining([catalogue.priceListId]) as unknown },
+    });
+  });
+});
