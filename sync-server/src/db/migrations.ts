@@ -211,4 +211,34 @@ ALTER TABLE ticket_types ADD COLUMN archived_at BIGINT;
 ALTER TABLE price_lists ADD COLUMN archived_at BIGINT;
 `,
   },
+  {
+    id: 3,
+    name: 'showtime-price-list',
+    // Which showtimes use a price list (can it be deleted? archived?) is asked of a column, not of
+    // the JSON body. Backfilled with SQLite's json_extract (JSON1); a PostgreSQL dialect would say
+    // (body::jsonb)->>'priceListId'.
+    sql: `
+ALTER TABLE showtimes ADD COLUMN price_list_id TEXT;
+UPDATE showtimes SET price_list_id = json_extract(body, '$.priceListId');
+CREATE INDEX showtimes_by_price_list ON showtimes (price_list_id, ends_at);
+`,
+  },
+  {
+    id: 4,
+    name: 'price-list-ticket-types',
+    // The ticket types a price list prices or names in a rule, so deleting a ticket type finds
+    // the lists using it by key. Backfilled from the bodies with json_each (JSON1, as above).
+    sql: `
+CREATE TABLE price_list_ticket_types (
+  price_list_id TEXT NOT NULL,
+  ticket_type_id TEXT NOT NULL,
+  PRIMARY KEY (price_list_id, ticket_type_id)
+);
+CREATE INDEX price_list_ticket_types_by_type ON price_list_ticket_types (ticket_type_id);
+INSERT INTO price_list_ticket_types (price_list_id, ticket_type_id)
+  SELECT p.id, json_extract(e.value, '$.ticketTypeId') FROM price_lists p, json_each(p.body, '$.prices') e
+  UNION
+  SELECT p.id, t.value FROM price_lists p, json_each(p.body, '$.rules') r, json_each(r.value, '$.ticketTypeIds') t;
+`,
+  },
 ];

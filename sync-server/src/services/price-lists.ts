@@ -10,8 +10,8 @@ import type { Executor } from '../db/database.ts';
 import { publish } from '../sync/change-log.ts';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
-import { listLive, liveIds, loadLive, parseBody, retire } from './catalogue-store.ts';
-import { changedFields, defined } from './document-diff.ts';
+import { listLive, liveIds, loadLive, retire } from './catalogue-store.ts';
+import { changedFields, defined, unique } from './document-diff.ts';
 import { everUsed, stillInUse, upcomingShowtimeIds } from './showtime-rows.ts';
 
 export type CreatePriceListInput = z.infer<typeof CreatePriceListRequest>;
@@ -64,11 +64,19 @@ async function checkPriceList(ex: Executor, list: PriceList): Promise<PriceList>
   });
 }
 
-function pricesTicketType(list: PriceList, ticketTypeId: string): boolean {
-  return (
-    list.prices.some((p) => p.ticketTypeId === ticketTypeId) ||
-    list.rules.some((r) => r.ticketTypeIds?.includes(ticketTypeId) === true)
-  );
+/** The ticket types a list prices or names in a rule. */
+const ticketTypesOf = (list: PriceList): string[] =>
+  unique([...list.prices.map((p) => p.ticketTypeId), ...list.rules.flatMap((r) => r.ticketTypeIds ?? [])]);
+
+/** Keeps `price_list_ticket_types` saying which ticket types the list uses. */
+async function writeTicketTypesOf(ex: Executor, list: PriceList): Promise<void> {
+  await ex.run('DELETE FROM price_list_ticket_types WHERE price_list_id = ?', [list.id]);
+  for (const ticketTypeId of ticketTypesOf(list)) {
+    await ex.run('INSERT INTO price_list_ticket_types (price_list_id, ticket_type_id) VALUES (?, ?)', [
+      list.id,
+      ticketTypeId,
+    ]);
+  }
 }
 
 /** Price lists (archived ones too) that price a ticket type or name it in a rule. */
@@ -76,18 +84,18 @@ export async function priceListsUsing(
   ex: Executor,
   ticketTypeId: string,
 ): Promise<{ id: string; archived: boolean }[]> {
-  const lists = await ex.all<{ id: string; body: string; archived_at: number | null }>(
-    'SELECT id, body, archived_at FROM price_lists WHERE body LIKE ?',
-    [`%"${ticketTypeId}"%`],
+  const lists = await ex.all<{ id: string; archived_at: number | null }>(
+    `SELECT p.id, p.archived_at FROM price_list_ticket_types u JOIN price_lists p ON p.id = u.price_list_id
+      WHERE u.ticket_type_id = ? ORDER BY p.id`,
+    [ticketTypeId],
   );
-  return lists
-    .filter((l) => pricesTicketType(parseBody<PriceList>(l.body), ticketTypeId))
-    .map((l) => ({ id: l.id, archived: l.archived_at !== null }));
+  return lists.map((l) => ({ id: l.id, archived: l.archived_at !== null }));
 }
 
-/** Writes a new price list row (the back office and the demo seed). */
+/** Writes a new price list (the back office and the demo seed). */
 export async function insertPriceList(ex: Executor, list: PriceList): Promise<void> {
   await ex.run('INSERT INTO price_lists (id, body) VALUES (?, ?)', [list.id, JSON.stringify(list)]);
+  await writeTicketTypesOf(ex, list);
 }
 
 export async function listPriceLists(ctx: ServerContext): Promise<PriceList[]> {
@@ -135,6 +143,7 @@ export async function updatePriceList(
     const changed = changedFields(current, next);
     if (changed.length === 0) return current;
     await ex.run('UPDATE price_lists SET body = ? WHERE id = ?', [JSON.stringify(next), id]);
+    await writeTicketTypesOf(ex, next);
     await publish(ctx, ex, tx, 'price_lists', id, next);
     await audit(ex, ctx, actor, 'price_list.update', id, { changed });
     return next;
@@ -148,6 +157,8 @@ export async function deletePriceList(ctx: ServerContext, actor: Actor, id: stri
     const upcoming = await upcomingShowtimeIds(ex, { priceListId: id }, ctx.now());
     if (upcoming.length > 0) throw stillInUse('price list', upcoming, { priceListId: id });
     const history = await everUsed(ex, { priceListId: id });
+    // An archived list keeps saying what it prices (its ticket types then count as having history).
+    if (!history) await ex.run('DELETE FROM price_list_ticket_types WHERE price_list_id = ?', [id]);
     await retire(ctx, ex, tx, 'price_lists', 'price_lists', id, history);
     await audit(ex, ctx, actor, 'price_list.delete', id, { name: list.name, archived: history });
   });

@@ -20,18 +20,19 @@ export async function writeShowtime(ex: Executor, showtime: Showtime, insert: bo
     Date.parse(showtime.startsAt),
     Date.parse(showtime.endsAt),
     showtime.status,
+    showtime.priceListId,
     JSON.stringify(showtime),
   ];
   if (insert) {
     await ex.run(
-      'INSERT INTO showtimes (id, hall_id, movie_id, starts_at, ends_at, status, body) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO showtimes (id, hall_id, movie_id, starts_at, ends_at, status, price_list_id, body) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       [showtime.id, showtime.hallId, showtime.movieId, ...values],
     );
   } else {
-    await ex.run('UPDATE showtimes SET starts_at = ?, ends_at = ?, status = ?, body = ? WHERE id = ?', [
-      ...values,
-      showtime.id,
-    ]);
+    await ex.run(
+      'UPDATE showtimes SET starts_at = ?, ends_at = ?, status = ?, price_list_id = ?, body = ? WHERE id = ?',
+      [...values, showtime.id],
+    );
   }
 }
 
@@ -58,14 +59,10 @@ export async function showtimesStartingIn(
 /** What a showtime refers to, for asking which showtimes use a hall, a film or a price list. */
 export type ShowtimeReference = { hallId: string } | { movieId: string } | { priceListId: string };
 
-// Showtime bodies are written with JSON.stringify only, so a price list reference reads exactly
-// like this; LIKE keeps the search portable where JSON operators differ between databases.
-const priceListPattern = (id: string) => `%"priceListId":"${id}"%`;
-
 function whereOf(ref: ShowtimeReference): { where: string; param: string } {
   if ('hallId' in ref) return { where: 'hall_id = ?', param: ref.hallId };
   if ('movieId' in ref) return { where: 'movie_id = ?', param: ref.movieId };
-  return { where: 'body LIKE ?', param: priceListPattern(ref.priceListId) };
+  return { where: 'price_list_id = ?', param: ref.priceListId };
 }
 
 /** Showtimes not yet over and not cancelled that use `ref`, earliest first. */
