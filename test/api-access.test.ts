@@ -11,7 +11,7 @@ import { ERROR_CODES } from '@marquee/shared';
 import type { TerminalProfile } from '@marquee/shared';
 import { generateDemoData } from '../shared/src/demo/demo-data.ts';
 import type { RouteSpec } from '../sync-server/src/http/route.ts';
-import { ALL_PRINCIPALS, type Principal } from '../sync-server/src/services/actors.ts';
+import { ALL_PRINCIPALS, type Principal } from '@marquee/shared';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
 import { enrollDevice } from './support/terminal.ts';

@@ -318,6 +318,8 @@ export const UpdateUserRequest = z.strictObject({
 
 export const ReportQuery = z.strictObject({ from: Instant, to: Instant });
 
+const Tally = { orders: z.number().int(), gross: MinorUnits, refunds: MinorUnits, net: MinorUnits };
+
 export const SalesReport = z.object({
   from: Instant,
   to: Instant,
@@ -328,12 +330,86 @@ export const SalesReport = z.object({
   refunds: MinorUnits,
   net: MinorUnits,
   byPaymentMethod: z.record(z.string(), MinorUnits),
-  byTerminal: z.array(z.object({ terminalId: z.string().nullable(), orders: z.number(), net: MinorUnits })),
-  byCashier: z.array(z.object({ staffUserId: z.string().nullable(), orders: z.number(), net: MinorUnits })),
+  /** `terminalId: null`: sold by staff without a terminal (the back office). */
+  byTerminal: z.array(z.object({ terminalId: z.string().nullable(), name: z.string().nullable(), ...Tally })),
+  /** `staffUserId: null`: sold by an unattended kiosk. */
+  byCashier: z.array(z.object({ staffUserId: z.string().nullable(), name: z.string().nullable(), ...Tally })),
 });
+export type SalesReport = z.infer<typeof SalesReport>;
+
+const Occupancy = {
+  capacity: z.number().int(),
+  /** Valid tickets: refunded ones free their seat. */
+  sold: z.number().int(),
+  /** What the valid tickets were sold for. */
+  revenue: MinorUnits,
+  /** sold / capacity, in percent with one decimal. */
+  occupancyPercent: z.number(),
+};
+
+export const OccupancyReport = z.object({
+  from: Instant,
+  to: Instant,
+  currency: CurrencyCode,
+  showtimes: z.array(
+    z.object({
+      showtimeId: Uuid,
+      startsAt: Instant,
+      hallId: Uuid,
+      hallName: z.string(),
+      movieId: Uuid,
+      movieTitle: z.string(),
+      status: ShowtimeStatus,
+      ...Occupancy,
+    }),
+  ),
+  /** Over the showtimes that were not cancelled. */
+  totals: z.object({ showtimes: z.number().int(), ...Occupancy }),
+});
+export type OccupancyReport = z.infer<typeof OccupancyReport>;
+
+const CashUp = {
+  orders: z.number().int(),
+  /** Cash handed over by customers. */
+  cashTendered: MinorUnits,
+  /** Change handed back. */
+  changeGiven: MinorUnits,
+  /** What the drawer should have gained: tendered − change. */
+  cashNet: MinorUnits,
+  /** Taken per payment method (`cash` is the amount applied, not what was tendered). */
+  byPaymentMethod: z.record(z.string(), MinorUnits),
+  /** Refunded since on these orders; refunds do not record who paid them out or how. */
+  refunds: MinorUnits,
+};
+
+export const CashUpReport = z.object({
+  from: Instant,
+  to: Instant,
+  currency: CurrencyCode,
+  cashiers: z.array(
+    z.object({
+      /** null: sold by a terminal with nobody signed in (kiosks). */
+      staffUserId: z.string().nullable(),
+      name: z.string().nullable(),
+      ...CashUp,
+      terminalIds: z.array(z.string()),
+    }),
+  ),
+  totals: z.object(CashUp),
+});
+export type CashUpReport = z.infer<typeof CashUpReport>;
 
 // --- common ------------------------------------------------------------------------------------
 
 export const IdParam = z.strictObject({ id: Uuid });
 
 export const ErrorResponse = z.object({ error: ErrorBodySchema });
+
+export const HealthResponse = z.object({ status: z.literal('ok'), epoch: z.string(), time: Instant });
+
+/** The OpenAPI 3.1 document; its paths are generated, so only the frame is described here. */
+export const OpenApiDocument = z.looseObject({
+  openapi: z.string(),
+  info: z.object({ title: z.string(), version: z.string() }),
+  paths: z.record(z.string(), z.record(z.string(), z.unknown())),
+});

@@ -9,6 +9,7 @@ export * from './ticket-token.ts';
 export * from './doors.ts';
 export * from './api.ts';
 export * from './sync.ts';
+export * from './http-api.ts';
 export * from './layout.ts';
 export * from './seat-map.ts';
 export * from './best-available.ts';

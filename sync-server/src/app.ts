@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import {
+  HTTP_API_PREFIX,
   MarqueeError,
   httpStatusOf,
   internalError,
@@ -10,9 +11,9 @@ import {
   type ErrorBody,
 } from '@marquee/shared';
 import type { ServerContext } from './context.ts';
-import { mount, type RouteSpec } from './http/route.ts';
+import { mountAll, type RouteSpec } from './http/route.ts';
 import { authenticateToken, bearerToken, LoginLimiter } from './services/auth.ts';
-import { buildRoutes } from './routes.ts';
+import { routeHandlers } from './routes/handlers.ts';
 import { attachStream, type StreamHub } from './sync/stream.ts';
 import { HoldSweeper } from './services/sweeper.ts';
 
@@ -54,13 +55,16 @@ export function createMarqueeServer(ctx: ServerContext): MarqueeServer {
   app.use(express.json({ limit: MAX_BODY_BYTES, strict: true }));
 
   const limiter = new LoginLimiter();
-  const routes = buildRoutes(ctx, limiter);
   const router = express.Router();
-  mount(router, routes, async (req) => {
-    const token = bearerToken(req.get('authorization'));
-    return token === undefined ? undefined : authenticateToken(ctx, token);
+  const routes = mountAll(router, routeHandlers(ctx, limiter), {
+    authenticate: async (req) => {
+      const token = bearerToken(req.get('authorization'));
+      return token === undefined ? undefined : authenticateToken(ctx, token);
+    },
+    validateResponses: ctx.config.validateResponses,
+    logger: ctx.logger,
   });
-  app.use('/api/v1', router);
+  app.use(HTTP_API_PREFIX, router);
 
   app.use((_req: Request, res: Response) => {
     res.status(404).json({ error: new MarqueeError('not_found', 'no such route').toBody() });

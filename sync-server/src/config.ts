@@ -16,6 +16,8 @@ const Env = z.object({
   MARQUEE_HOLD_TTL_BOX_OFFICE: z.coerce.number().int().min(10).max(1800).default(480),
   MARQUEE_HOLD_TTL_KIOSK: z.coerce.number().int().min(10).max(1800).default(300),
   MARQUEE_HOLD_MAX_SECONDS: z.coerce.number().int().min(10).max(3600).default(1200),
+  /** Tests: check every answer (HTTP and mutation results) against its schema; a mismatch is a 500. */
+  MARQUEE_VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
 });
 
 export interface ServerConfig {
@@ -28,6 +30,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   holdTtlSeconds: { box_office: number; kiosk: number; staff: number };
   holdMaxSeconds: number;
+  /** Check every answer against its response schema and refuse (500, logged) one that does not match. */
+  validateResponses: boolean;
 }
 
 export type ConfigResult = { ok: true; config: ServerConfig } | { ok: false; message: string };
@@ -62,6 +66,7 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         staff: e.MARQUEE_HOLD_TTL_BOX_OFFICE,
       },
       holdMaxSeconds: e.MARQUEE_HOLD_MAX_SECONDS,
+      validateResponses: e.MARQUEE_VALIDATE_RESPONSES === '1',
     },
   };
 }

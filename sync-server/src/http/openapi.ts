@@ -1,12 +1,12 @@
-/** OpenAPI 3.1 generated from the same zod schemas that validate requests. */
+/** OpenAPI 3.1 generated from the shared route table, whose schemas validate requests and answers. */
 import { z } from 'zod';
-import { ERROR_CODES, ErrorResponse } from '@marquee/shared';
-import { openApiPath, type RouteSpec } from './route.ts';
+import type { ErrorCode, HttpRouteSpec, OpenApiDocument } from '@marquee/shared';
+import { ERROR_CODES, ErrorResponse, HTTP_API_PREFIX, openApiPath, successStatus } from '@marquee/shared';
 
 const jsonSchema = (schema: z.ZodType, io: 'input' | 'output') =>
   z.toJSONSchema(schema, { io, unrepresentable: 'any', target: 'draft-2020-12' });
 
-function parameters(spec: RouteSpec): object[] {
+function parameters(spec: HttpRouteSpec): object[] {
   const out: object[] = [];
   for (const [where, schema] of [
     ['path', spec.params],
@@ -26,14 +26,12 @@ function parameters(spec: RouteSpec): object[] {
   return out;
 }
 
-export function buildOpenApi(routes: readonly RouteSpec[]): object {
+export function buildOpenApi(routes: readonly HttpRouteSpec[]): z.input<typeof OpenApiDocument> {
   const paths: Record<string, Record<string, object>> = {};
   const errorSchema = jsonSchema(ErrorResponse, 'output');
   for (const spec of routes) {
-    const path = `/api/v1${openApiPath(spec.path)}`;
-    const status = String(
-      spec.status ?? (spec.response === undefined && spec.method === 'delete' ? 204 : 200),
-    );
+    const path = `${HTTP_API_PREFIX}${openApiPath(spec.path)}`;
+    const status = String(successStatus(spec));
     const responses: Record<string, object> = {
       [status]:
         spec.response === undefined
@@ -43,10 +41,10 @@ export function buildOpenApi(routes: readonly RouteSpec[]): object {
               content: { 'application/json': { schema: jsonSchema(spec.response, 'output') } },
             },
     };
-    const codes = new Set(['validation_failed', ...(spec.errors ?? [])]);
+    const codes = new Set<ErrorCode>(['validation_failed', ...(spec.errors ?? [])]);
     if (spec.allow !== 'public') codes.add('unauthenticated').add('forbidden');
     for (const code of codes) {
-      const httpStatus = String(ERROR_CODES[code as keyof typeof ERROR_CODES]);
+      const httpStatus = String(ERROR_CODES[code]);
       const existing = responses[httpStatus] as { description: string } | undefined;
       responses[httpStatus] = {
         description: existing === undefined ? code : `${existing.description}, ${code}`,

@@ -8,13 +8,20 @@
  * the period of the sale, because orders record how much was refunded but not when.
  */
 import type { z } from 'zod';
-import type { Hall, Movie, ReportQuery, SalesReport, Showtime } from '@marquee/shared';
+import type {
+  CashUpReport,
+  Hall,
+  Movie,
+  OccupancyReport,
+  ReportQuery,
+  SalesReport,
+  Showtime,
+} from '@marquee/shared';
 import { PAYMENT_METHODS, capacity, invalidField } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
 
 export type ReportRange = z.infer<typeof ReportQuery>;
-export type SalesReportBody = z.infer<typeof SalesReport>;
 
 /** A year: long enough for annual figures, short enough to answer in one request. */
 export const MAX_REPORT_RANGE_MS = 366 * 24 * 60 * 60 * 1000;
@@ -91,7 +98,7 @@ const byNetThenId =
  * (before refunds, which do not record how they were paid out); per terminal and per cashier.
  * Orders sold by an unattended kiosk have no cashier (`staffUserId: null`).
  */
-export async function salesReport(ctx: ServerContext, query: ReportRange): Promise<SalesReportBody> {
+export async function salesReport(ctx: ServerContext, query: ReportRange): Promise<SalesReport> {
   const { from, to } = rangeOf(query);
   const { rows, terminals, staff } = await ctx.db.read(async (ex) => ({
     rows: await ordersIn(ex, from, to),
@@ -147,31 +154,7 @@ export async function salesReport(ctx: ServerContext, query: ReportRange): Promi
 
 // ---------------------------------------------------------------------------------------------
 
-export interface OccupancyRow {
-  showtimeId: string;
-  startsAt: string;
-  hallId: string;
-  hallName: string;
-  movieId: string;
-  movieTitle: string;
-  status: Showtime['status'];
-  capacity: number;
-  /** Valid tickets: refunded ones free their seat. */
-  sold: number;
-  /** What the valid tickets were sold for, in minor units. */
-  revenue: number;
-  /** sold / capacity, in percent with one decimal. */
-  occupancyPercent: number;
-}
-
-export interface OccupancyReport {
-  from: string;
-  to: string;
-  currency: string;
-  showtimes: OccupancyRow[];
-  /** Over the showtimes that were not cancelled. */
-  totals: { showtimes: number; capacity: number; sold: number; revenue: number; occupancyPercent: number };
-}
+type OccupancyRow = OccupancyReport['showtimes'][number];
 
 const percent = (part: number, whole: number): number =>
   whole === 0 ? 0 : Math.round((part * 1000) / whole) / 10;
@@ -245,31 +228,7 @@ export async function occupancyReport(ctx: ServerContext, query: ReportRange): P
 
 // ---------------------------------------------------------------------------------------------
 
-export interface CashUpRow {
-  /** null: sold by a terminal with nobody signed in (kiosks). */
-  staffUserId: string | null;
-  name: string | null;
-  orders: number;
-  /** Cash handed over by customers. */
-  cashTendered: number;
-  /** Change handed back. */
-  changeGiven: number;
-  /** What the drawer should have gained: tendered − change. */
-  cashNet: number;
-  /** Taken per payment method (`cash` is the amount applied, not what was tendered). */
-  byPaymentMethod: Record<string, number>;
-  /** Refunded since on this cashier's orders; refunds do not record who paid them out or how. */
-  refunds: number;
-  terminalIds: string[];
-}
-
-export interface CashUpReport {
-  from: string;
-  to: string;
-  currency: string;
-  cashiers: CashUpRow[];
-  totals: Omit<CashUpRow, 'staffUserId' | 'name' | 'terminalIds'>;
-}
+type CashUpRow = CashUpReport['cashiers'][number];
 
 const emptyCashUp = (): CashUpReport['totals'] => ({
   orders: 0,
