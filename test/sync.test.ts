@@ -399,6 +399,7 @@ describe('stream over a database with slow reads', () => {
       MARQUEE_ADMIN_USER: ADMIN.username,
       MARQUEE_ADMIN_PASSWORD: ADMIN.password,
       MARQUEE_LOG_LEVEL: 'silent',
+      MARQUEE_VALIDATE_RESPONSES: '1',
     });
     if (!loaded.ok) throw new Error(loaded.message);
     const db = new SlowReads(new SqliteDatabase(join(dataDir, 'marquee.db')));

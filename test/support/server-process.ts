@@ -19,7 +19,13 @@ export interface ServerProcess {
 export async function spawnServer(env: Record<string, string>, timeoutMs = 60_000): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, MARQUEE_PORT: '0', MARQUEE_LOG_LEVEL: 'info', ...env },
+    env: {
+      ...process.env,
+      MARQUEE_PORT: '0',
+      MARQUEE_LOG_LEVEL: 'info',
+      MARQUEE_VALIDATE_RESPONSES: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let errors = '';

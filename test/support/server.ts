@@ -57,6 +57,7 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
     MARQUEE_ADMIN_PASSWORD: ADMIN.password,
     MARQUEE_SEED: options.seed === false ? 'none' : 'demo',
     MARQUEE_LOG_LEVEL: 'silent',
+    MARQUEE_VALIDATE_RESPONSES: '1',
     ...options.env,
   });
   if (!loaded.ok) throw new Error(loaded.message);
