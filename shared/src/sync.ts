@@ -4,8 +4,15 @@
  * RxDB client can replicate from the server.
  */
 import { z } from 'zod';
-import { CreateHoldRequest, CreateOrderRequest, UpdateHoldRequest } from './api.ts';
-import { AdmissionVerdict, Instant, Payment, SeatId, Uuid } from './domain.ts';
+import {
+  AdmissionResponse,
+  CreateHoldRequest,
+  CreateOrderRequest,
+  HoldResponse,
+  OrderResponse,
+  UpdateHoldRequest,
+} from './api.ts';
+import { AdmissionVerdict, Instant, Lease, Payment, SeatId, Uuid } from './domain.ts';
 import { ErrorBodySchema } from './errors.ts';
 
 export const SYNC_COLLECTIONS = [
@@ -136,18 +143,42 @@ export const OfflineSaleArgs = z.strictObject({
   total: z.number().int().min(0),
 });
 
-export const MUTATION_ARGS = {
-  'hold.create': CreateHoldRequest,
-  'hold.update': z.strictObject({ holdId: Uuid, change: UpdateHoldRequest }),
-  'hold.release': z.strictObject({ holdId: Uuid }),
-  'sale.commit': CreateOrderRequest,
-  'admission.record': AdmissionRecordArgs,
-  'lease.request': LeaseRequestArgs,
-  'lease.return': LeaseReturnArgs,
-  'sale.offline': OfflineSaleArgs,
+export const HoldUpdateArgs = z.strictObject({ holdId: Uuid, change: UpdateHoldRequest });
+export const HoldReleaseArgs = z.strictObject({ holdId: Uuid });
+
+/** A lease as a mutation answers it; one returned or sold out has no seats left. */
+export const LeaseResult = Lease.extend({ seatIds: z.array(SeatId) });
+/** An offline admission report's answer: `duplicate` when two partitioned doors both admitted. */
+export const AdmissionRecordResult = AdmissionResponse.extend({ duplicate: z.boolean().optional() });
+
+/**
+ * Every mutation a terminal's outbox sends: the schema of its arguments and of the result an
+ * `ok` answer carries (the wire keeps `result` untyped, so an older terminal reads a newer one).
+ */
+export const MUTATIONS = {
+  'hold.create': { args: CreateHoldRequest, result: HoldResponse },
+  'hold.update': { args: HoldUpdateArgs, result: HoldResponse },
+  'hold.release': { args: HoldReleaseArgs, result: z.object({ released: z.literal(true) }) },
+  'sale.commit': { args: CreateOrderRequest, result: OrderResponse },
+  'admission.record': { args: AdmissionRecordArgs, result: AdmissionRecordResult },
+  'lease.request': { args: LeaseRequestArgs, result: LeaseResult },
+  'lease.return': { args: LeaseReturnArgs, result: LeaseResult },
+  'sale.offline': { args: OfflineSaleArgs, result: OrderResponse },
 } as const;
-export type MutationName = keyof typeof MUTATION_ARGS;
-export const MUTATION_NAMES = Object.keys(MUTATION_ARGS) as MutationName[];
+export type MutationName = keyof typeof MUTATIONS;
+export const MUTATION_NAMES = Object.keys(MUTATIONS) as MutationName[];
+
+/** The arguments of a mutation as the server's handler receives them (parsed). */
+export type MutationArgs<K extends MutationName> = z.output<(typeof MUTATIONS)[K]['args']>;
+/** The result of an applied mutation, as a terminal has it after parsing. */
+export type MutationValue<K extends MutationName> = z.output<(typeof MUTATIONS)[K]['result']>;
+
+/** The argument schemas alone, by name. */
+export const MUTATION_ARGS = Object.fromEntries(
+  MUTATION_NAMES.map((name) => [name, MUTATIONS[name].args]),
+) as {
+  [K in MutationName]: (typeof MUTATIONS)[K]['args'];
+};
 
 export const MutationEnvelope = z.strictObject({
   /** Stable id chosen by the terminal when the intent entered its outbox. */

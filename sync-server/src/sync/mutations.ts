@@ -5,65 +5,49 @@
  * behind it.
  */
 import type {
-  AdmissionVerdict,
-  CreateHoldRequest,
-  CreateOrderRequest,
+  MutationArgs,
   MutationEnvelope,
   MutationName,
   MutationResult,
   MutationsRequest,
-  UpdateHoldRequest,
+  MUTATIONS,
 } from '@marquee/shared';
 import type { z } from 'zod';
 import {
+  MUTATIONS as MUTATION_SCHEMAS,
   MarqueeError,
-  MUTATION_ARGS,
   decodeTicketToken,
   describeIssues,
+  forbidden,
   internalError,
   unavailable,
-  type OfflineSaleArgs,
 } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { TxScope } from '../db/database.ts';
-import { forbidden } from '@marquee/shared';
+import { replyProblem } from '../reply-check.ts';
 import type { Actor } from '../services/actors.ts';
 import { admit, admittedBy } from '../services/admissions.ts';
 import { createHold, releaseHold, updateHold } from '../services/holds.ts';
-import { sell } from '../services/orders.ts';
 import { requestLease, returnLease } from '../services/leases.ts';
 import { applyOfflineSale } from '../services/offline-sales.ts';
+import { sell } from '../services/orders.ts';
 
-type Handler = (ctx: ServerContext, actor: Actor, args: never, scope: TxScope) => Promise<unknown>;
+type MutationHandler<K extends MutationName> = (
+  ctx: ServerContext,
+  actor: Actor,
+  args: MutationArgs<K>,
+  scope: TxScope,
+) => Promise<z.input<(typeof MUTATIONS)[K]['result']>>;
 
-const HANDLERS: { [K in MutationName]: Handler } = {
-  'lease.request': (ctx, actor, args: { showtimeId: string; seats: number }, scope) =>
-    requestLease(ctx, actor, args, scope),
-  'lease.return': (ctx, actor, args: { leaseId: string; seatIds?: string[] }, scope) =>
-    returnLease(ctx, actor, args, scope),
-  'sale.offline': (ctx, actor, args: z.infer<typeof OfflineSaleArgs>, scope) =>
-    applyOfflineSale(ctx, actor, args, scope),
-  'hold.create': (ctx, actor, args: CreateHoldRequest, scope) => createHold(ctx, actor, args, scope),
-  'hold.update': (ctx, actor, args: { holdId: string; change: UpdateHoldRequest }, scope) =>
-    updateHold(ctx, actor, args.holdId, args.change, scope),
-  'hold.release': async (ctx, actor, args: { holdId: string }, scope) => {
+const HANDLERS: { [K in MutationName]: MutationHandler<K> } = {
+  'hold.create': (ctx, actor, args, scope) => createHold(ctx, actor, args, scope),
+  'hold.update': (ctx, actor, args, scope) => updateHold(ctx, actor, args.holdId, args.change, scope),
+  'hold.release': async (ctx, actor, args, scope) => {
     await releaseHold(ctx, actor, args.holdId, scope);
     return { released: true };
   },
-  'sale.commit': async (ctx, actor, args: CreateOrderRequest, scope) =>
-    (await sell(ctx, actor, args, scope)).order,
-  'admission.record': async (
-    ctx,
-    actor,
-    args: {
-      admissionId: string;
-      token: string;
-      at: string;
-      localVerdict: AdmissionVerdict;
-      showtimeId?: string;
-    },
-    scope,
-  ) => {
+  'sale.commit': async (ctx, actor, args, scope) => (await sell(ctx, actor, args, scope)).order,
+  'admission.record': async (ctx, actor, args, scope) => {
     // A door whose online scan was admitted here but whose answer was lost admits offline and
     // reports it: the same entry, not a double one (a door refuses its own re-scans itself).
     const decoded = decodeTicketToken(args.token);
@@ -83,7 +67,32 @@ const HANDLERS: { [K in MutationName]: Handler } = {
       scope,
     );
   },
+  'lease.request': (ctx, actor, args, scope) => requestLease(ctx, actor, args, scope),
+  'lease.return': (ctx, actor, args, scope) => returnLease(ctx, actor, args, scope),
+  'sale.offline': (ctx, actor, args, scope) => applyOfflineSale(ctx, actor, args, scope),
 };
+
+/**
+ * Parses a mutation's arguments and applies it in `scope`; under `validateResponses` (tests) a
+ * result that does not match its schema is refused rather than stored and answered.
+ */
+async function dispatch<K extends MutationName>(
+  ctx: ServerContext,
+  actor: Actor,
+  name: K,
+  args: MutationArgs<K>,
+  scope: TxScope,
+): Promise<unknown> {
+  const value = await HANDLERS[name](ctx, actor, args, scope);
+  if (ctx.config.validateResponses) {
+    const problem = replyProblem(MUTATION_SCHEMAS[name].result, value);
+    if (problem !== undefined) {
+      ctx.logger.error({ mutation: name, problem }, 'MUTATION RESULT DOES NOT MATCH ITS SCHEMA');
+      throw internalError(`${name}: the result does not match its schema: ${problem}`);
+    }
+  }
+  return value;
+}
 
 function rejected(id: string, error: unknown, duplicate: boolean): MutationResult {
   const known =
@@ -116,15 +125,16 @@ async function applyOne(
   const before = await storedResult(ctx, terminalId, mutation.id);
   if (before !== undefined) return before;
 
-  const schema = MUTATION_ARGS[mutation.name];
-  const parsed = schema.safeParse(mutation.args);
+  const parsed = MUTATION_SCHEMAS[mutation.name].args.safeParse(mutation.args);
   let result: MutationResult;
   if (!parsed.success) {
     result = rejected(mutation.id, describeIssues(parsed.error, 'args'), false);
   } else {
     try {
       result = await ctx.db.write(async (ex, tx) => {
-        const value = await HANDLERS[mutation.name](ctx, actor, parsed.data as never, { ex, tx });
+        // The name and the arguments parsed by that name's schema belong together.
+        const args = parsed.data as MutationArgs<typeof mutation.name>;
+        const value = await dispatch(ctx, actor, mutation.name, args, { ex, tx });
         const ok: MutationResult = { id: mutation.id, status: 'ok', result: value, duplicate: false };
         await ex.run(
           'INSERT INTO applied_mutations (terminal_id, mutation_id, result, applied_at) VALUES (?, ?, ?, ?)',

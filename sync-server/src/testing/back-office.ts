@@ -3,10 +3,13 @@
  * back-office services, and a sale. Test code only (like shared/src/testing); production code
  * never imports it.
  */
-import type { Showtime } from '@marquee/shared';
+import { randomBytes } from 'node:crypto';
+import type { LeasePolicy, Showtime, TerminalProfile } from '@marquee/shared';
+import { generateSigningKeyPair, publicKeyToB64 } from '@marquee/shared';
 import { gridHall } from '../../../shared/src/testing/layouts.ts';
 import type { ServerContext } from '../context.ts';
 import type { Actor } from '../services/actors.ts';
+import { createEnrollmentCode, enroll } from '../services/devices.ts';
 import { createHall } from '../services/halls.ts';
 import { createHold } from '../services/holds.ts';
 import { createMovie } from '../services/movies.ts';
@@ -94,4 +97,18 @@ export async function countOf(
 ): Promise<number> {
   const row = await ctx.db.read((ex) => ex.get<{ n: number | string }>(sql, params));
   return Number(row?.n ?? 0);
+}
+
+/** An enrolled terminal: the actor it calls as and its signing key (for tickets sold offline). */
+export async function enrollTerminal(
+  ctx: ServerContext,
+  admin: Actor,
+  profile: TerminalProfile,
+  leasePolicy: LeasePolicy = { seatsPerShowtime: 4, hoursAhead: 6 },
+) {
+  const key = generateSigningKeyPair(randomBytes(32));
+  const { code } = await createEnrollmentCode(ctx, admin, { name: `Test ${profile}`, profile, leasePolicy });
+  const enrolled = await enroll(ctx, { code, publicKey: publicKeyToB64(key.publicKey) });
+  const actor: Actor = { kind: 'device', id: enrolled.terminalId, profile, name: enrolled.name };
+  return { actor, terminalId: enrolled.terminalId, key };
 }
