@@ -13,7 +13,7 @@ import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { loadShowtime } from './catalogue-cache.ts';
 import { leaseSeatsSold, loadOwnLease } from './leases.ts';
-import { insertOrder, priceLines, readOrder, settlePayments } from './orders.ts';
+import { insertOrder, priceLines, readOrder, settle } from './orders.ts';
 import { claimSeats, seatsOwned, sellLeasedSeat } from './seat-claims.ts';
 import { terminalKeyring } from './signing-keys.ts';
 import { insertTicket, ticketDoc, type TicketRow } from './tickets.ts';
@@ -84,7 +84,7 @@ export async function applyOfflineSale(
     const total = input.lines.reduce((sum, l) => sum + l.price, 0);
     if (total !== input.total)
       throw validationFailed('lines do not add up to the total', { field: 'args.total' });
-    const change = settlePayments(input.payments, total);
+    const change = settle(input.payments, total, 'args');
     if (!priced.ok || priced.value.total !== total) {
       await audit(ex, ctx, actor, 'order.offline_price_difference', input.orderId, {
         charged: total,

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type {
   CreateOrderRequest,
   OrderResponse,
+  Payment,
   PricedSelection,
   RefundRequest,
   Result,
@@ -16,6 +17,7 @@ import {
   notFound,
   priceMismatch,
   priceSelection,
+  settlePayments,
   signTicket,
   validationFailed,
 } from '@marquee/shared';
@@ -110,30 +112,19 @@ export async function priceLines(
   return { priced, currency: priceList.currency, ticketTypes };
 }
 
-/** Payments must cover the total exactly; cash may be tendered above its amount (change). */
-export function settlePayments(payments: CreateOrderRequest['payments'], total: number): number {
-  const paid = payments.reduce((sum, p) => sum + p.amount, 0);
-  if (paid !== total) {
-    throw validationFailed(`payments add up to ${paid}, the total is ${total}`, {
-      field: 'body.payments',
-      paid,
-      total,
-    });
-  }
-  let change = 0;
-  for (const [i, payment] of payments.entries()) {
-    if (payment.tendered === undefined) continue;
-    if (payment.method !== 'cash') {
-      throw validationFailed('only cash can be tendered', { field: `body.payments.${i}.tendered` });
-    }
-    if (payment.tendered < payment.amount) {
-      throw validationFailed('cash tendered is less than the amount', {
-        field: `body.payments.${i}.tendered`,
-      });
-    }
-    change += payment.tendered - payment.amount;
-  }
-  return change;
+/**
+ * Settles payments by the shared rule (shared/payments.ts, the one the terminal core applies
+ * before it prints offline): answers the change, or throws naming the field under `where`
+ * (`body.payments.1.tendered` for HTTP, `args.payments…` for a mutation's arguments).
+ */
+export function settle(payments: readonly Payment[], total: number, where: 'body' | 'args'): number {
+  const settled = settlePayments(payments, total);
+  if (settled.ok) return settled.value.change;
+  const { field, ...details } = settled.error.details ?? {};
+  throw validationFailed(settled.error.message, {
+    field: typeof field === 'string' ? `${where}.${field}` : `${where}.payments`,
+    ...details,
+  });
 }
 
 /**
@@ -176,7 +167,7 @@ export async function sell(
     if (!priced.ok) throw errorFromBody(priced.error);
     if (priced.value.total !== input.expectedTotal)
       throw priceMismatch(priced.value.total, input.expectedTotal);
-    const change = settlePayments(input.payments, priced.value.total);
+    const change = settle(input.payments, priced.value.total, 'body');
 
     if ((await countOwned(ex, hold.id, 'held', now)) !== heldSeats.length) throw holdExpired(hold.id);
 
