@@ -4,7 +4,7 @@
  * both admit it.
  */
 import type { AdmissionResponse, AdmissionVerdict } from '@marquee/shared';
-import { verifyTicket } from '@marquee/shared';
+import { doorVerdict, verifyTicket } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
 import { publish } from '../sync/change-log.ts';
@@ -12,9 +12,6 @@ import type { Actor } from './actors.ts';
 import { loadShowtime } from './catalogue-cache.ts';
 import { loadKeyring } from './signing-keys.ts';
 import { findTicket, ticketView } from './tickets.ts';
-
-/** Doors open this long before the start; a ticket is refused once its showtime has ended. */
-export const ADMIT_EARLY_MS = 60 * 60 * 1000;
 
 /** Of `ticketIds`, those admitted at a door. */
 export async function admittedTicketIds(ex: Executor, ticketIds: readonly string[]): Promise<string[]> {
@@ -52,8 +49,9 @@ export interface AdmitResult extends AdmissionResponse {
 }
 
 /**
- * Decides a scan: signature, ticket state, showtime and time, then the first admission wins —
- * enforced by a unique index, so two doors scanning the same ticket at once cannot both admit.
+ * Decides a scan by the door rule (shared/doors.ts: signature, ticket state, showtime, time), then
+ * the first admission wins — enforced by a unique index, so two doors scanning the same ticket at
+ * once cannot both admit.
  */
 export async function admit(
   ctx: ServerContext,
@@ -69,9 +67,20 @@ export async function admit(
     const payload = verified.payload;
     // An offline sale may reach a door before it reaches us; its signature vouches for it.
     const ticket = (await findTicket(ex, payload.ticketId)) ?? null;
+    // What the door shows comes from the verified token; the ticket row, once known, adds its state.
+    const fromToken = {
+      ticketId: payload.ticketId,
+      showtimeId: payload.showtimeId,
+      seatId: payload.seatId,
+      ticketType: payload.ticketType,
+    };
     const shown = ticket === null ? undefined : { ...ticketView(ticket), showtimeId: ticket.showtime_id };
-    const withTicket = (verdict: AdmissionVerdict, extra: Partial<AdmitResult> = {}): AdmitResult =>
-      shown === undefined ? { verdict, ...extra } : { verdict, ticket: shown, ...extra };
+    const withTicket = (verdict: AdmissionVerdict, extra: Partial<AdmitResult> = {}): AdmitResult => ({
+      verdict,
+      ...fromToken,
+      ...(shown === undefined ? {} : { ticket: shown }),
+      ...extra,
+    });
 
     const showtimeId = ticket?.showtime_id ?? payload.showtimeId;
     const admissionId = options.admissionId ?? ctx.newId();
@@ -97,21 +106,27 @@ export async function admit(
       return true;
     };
 
-    if (ticket !== null && ticket.status !== 'valid') {
+    // A door that admitted offline reports it: the person is inside, so only the ticket's own state
+    // can make it anything but an admission (timing: 'door_decided').
+    const showtime =
+      options.offline === undefined ? await loadShowtime(ex, showtimeId).catch(() => undefined) : undefined;
+    const verdict = doorVerdict({
+      signatureValid: true,
+      ticketStatus: ticket?.status,
+      ticketShowtimeId: showtimeId,
+      doorShowtimeId: options.showtimeId,
+      showtime,
+      timing: options.offline === undefined ? 'check' : 'door_decided',
+      // The first admission is arbitrated below, by the unique index.
+      admittedAt: undefined,
+      now,
+    });
+    if (verdict === 'refunded' && options.offline?.localVerdict === 'admitted') {
       // A partitioned door let the holder of a ticket refunded meanwhile in: the admission
       // happened and must not be lost; it is recorded under the server's verdict for review.
-      if (options.offline?.localVerdict === 'admitted') await record('refunded', false);
-      return withTicket('refunded');
+      await record('refunded', false);
     }
-    if (options.showtimeId !== undefined && options.showtimeId !== showtimeId)
-      return withTicket('wrong_showtime');
-    if (options.offline === undefined) {
-      const showtime = await loadShowtime(ex, showtimeId).catch(() => undefined);
-      if (showtime === undefined) return withTicket('invalid');
-      if (showtime.status === 'cancelled') return withTicket('refunded');
-      if (now < Date.parse(showtime.startsAt) - ADMIT_EARLY_MS) return withTicket('too_early');
-      if (now > Date.parse(showtime.endsAt)) return withTicket('too_late');
-    }
+    if (verdict !== 'admitted') return withTicket(verdict);
 
     if (await record('admitted', false)) {
       return withTicket('admitted', { admittedAt: new Date(at).toISOString() });
