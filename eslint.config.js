@@ -54,6 +54,7 @@ const noTestCode = forbid(
   ['**/test/**', '../test/*', '../../test/*'],
   'Production code never imports test/.',
 );
+const noTerminalCode = forbid(['**/desktop/**'], 'The server never imports terminal code.');
 
 export default tseslint.config(
   {
@@ -138,11 +139,7 @@ export default tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          patterns: [
-            noElectron,
-            noTestCode,
-            forbid(['**/desktop/**'], 'The server never imports terminal code.'),
-          ],
+          patterns: [noElectron, noTestCode, noTerminalCode],
         },
       ],
     },
@@ -159,7 +156,7 @@ export default tseslint.config(
           patterns: [
             noElectron,
             noTestCode,
-            forbid(['**/desktop/**'], 'The server never imports terminal code.'),
+            noTerminalCode,
             forbid(
               ['**/http/**', '**/routes/**'],
               'Services, sync and storage do not import the HTTP layer: throw the factories of shared/errors.ts.',

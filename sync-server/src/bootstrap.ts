@@ -13,6 +13,7 @@ import type { Database } from './db/database.ts';
 import { SqliteDatabase } from './db/sqlite.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
 import { publish } from './sync/change-log.ts';
+import { anyHall } from './services/halls.ts';
 import { hashPassword } from './services/passwords.ts';
 import { addSigningKey, keyKnown } from './services/signing-keys.ts';
 import { countAdmins, insertStaffUser } from './services/users.ts';
@@ -118,8 +119,7 @@ export async function bootstrap(
   }
 
   if (config.seed === 'demo') {
-    const empty = await db.read((ex) => ex.get<{ n: number }>('SELECT COUNT(*) AS n FROM halls'));
-    if ((empty?.n ?? 0) === 0) {
+    if (!(await db.read((ex) => anyHall(ex)))) {
       const startDate = options.seedStartDate ?? new Date(now()).toISOString().slice(0, 10);
       result.seeded = await seedDemo(ctx, { seed: 42, startDate, staffPassword: 'marquee-demo' });
       const siteRow = await db.read((ex) =>

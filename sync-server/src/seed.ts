@@ -7,7 +7,7 @@ import { generateDemoData, invalidState, validateLayout, type Site } from '@marq
 import type { ServerContext } from './context.ts';
 import { publish, publishSeatMap } from './sync/change-log.ts';
 import { audit } from './services/audit.ts';
-import { insertHall } from './services/halls.ts';
+import { anyHall, insertHall } from './services/halls.ts';
 import { insertMovie } from './services/movies.ts';
 import { hashPassword } from './services/passwords.ts';
 import { insertPriceList } from './services/price-lists.ts';
@@ -49,8 +49,7 @@ export async function seedDemo(
   const hash = await hashPassword(options.staffPassword);
 
   await ctx.db.write(async (ex, tx) => {
-    const existing = await ex.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM halls');
-    if (Number(existing?.n ?? 0) > 0) throw invalidState('the database already has a programme');
+    if (await anyHall(ex)) throw invalidState('the database already has a programme');
 
     await ex.run('UPDATE sites SET body = ? WHERE id = ?', [JSON.stringify(site), site.id]);
     await publish(ctx, ex, tx, 'site', site.id, site);

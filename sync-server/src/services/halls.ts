@@ -38,6 +38,11 @@ async function assertNameFree(ex: Executor, name: string, exceptId: string | nul
   }
 }
 
+/** Whether any hall exists (archived ones too): a database with one has a programme. */
+export async function anyHall(ex: Executor): Promise<boolean> {
+  return (await ex.get('SELECT id FROM halls LIMIT 1')) !== undefined;
+}
+
 /** Writes a new hall row (the back office and the demo seed). */
 export async function insertHall(ex: Executor, hall: Hall): Promise<void> {
   await ex.run('INSERT INTO halls (id, name, body) VALUES (?, ?, ?)', [

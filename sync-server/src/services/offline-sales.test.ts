@@ -13,11 +13,11 @@ import {
   adminOf,
   buildCatalogue,
   enrollTerminal,
+  scheduleSoon,
   type Catalogue,
 } from '../testing/back-office.ts';
 import { requestLease } from './leases.ts';
 import { applyOfflineSale } from './offline-sales.ts';
-import { createShowtime } from './showtimes.ts';
 
 let server: TestServer;
 let ctx: ServerContext;
@@ -31,13 +31,7 @@ beforeAll(async () => {
   const admin = await adminOf(ctx);
   catalogue = await buildCatalogue(ctx, admin);
   till = await enrollTerminal(ctx, admin, 'box_office', { seatsPerShowtime: 4, hoursAhead: 6 });
-  showtimeId = (
-    await createShowtime(ctx, admin, {
-      movieId: catalogue.movieId,
-      hallId: catalogue.hallId,
-      startsAt: new Date(ctx.now() + 2 * 3_600_000).toISOString(),
-    })
-  ).id;
+  showtimeId = (await scheduleSoon(ctx, admin, catalogue)).id;
 });
 
 afterAll(async () => {

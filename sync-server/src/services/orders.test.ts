@@ -6,11 +6,17 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '@marquee/shared';
 import { startTestServer, type TestServer } from '../../../test/support/server.ts';
 import type { ServerContext } from '../context.ts';
-import { ADULT_PRICE, adminOf, buildCatalogue, countOf, type Catalogue } from '../testing/back-office.ts';
+import {
+  ADULT_PRICE,
+  adminOf,
+  buildCatalogue,
+  countOf,
+  scheduleSoon,
+  type Catalogue,
+} from '../testing/back-office.ts';
 import type { Actor } from './actors.ts';
 import { createHold } from './holds.ts';
 import { sell } from './orders.ts';
-import { createShowtime } from './showtimes.ts';
 
 let server: TestServer;
 let ctx: ServerContext;
@@ -23,13 +29,7 @@ beforeAll(async () => {
   ctx = server.ctx;
   admin = await adminOf(ctx);
   catalogue = await buildCatalogue(ctx, admin);
-  showtimeId = (
-    await createShowtime(ctx, admin, {
-      movieId: catalogue.movieId,
-      hallId: catalogue.hallId,
-      startsAt: new Date(ctx.now() + 2 * 3_600_000).toISOString(),
-    })
-  ).id;
+  showtimeId = (await scheduleSoon(ctx, admin, catalogue)).id;
 });
 
 afterAll(async () => {

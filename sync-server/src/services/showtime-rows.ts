@@ -5,10 +5,12 @@
 import type { MarqueeError, Showtime } from '@marquee/shared';
 import { conflict, notFound } from '@marquee/shared';
 import type { Executor } from '../db/database.ts';
-import { parseBody } from './catalogue-store.ts';
 
 /** Ids named in an error; the count says how many there were in all. */
 const MAX_NAMED = 20;
+
+// Bodies were validated before they were written, so reading one back trusts its shape.
+export const parseShowtime = (text: string): Showtime => JSON.parse(text) as Showtime;
 
 export interface ShowtimeRow {
   id: string;
@@ -36,10 +38,15 @@ export async function writeShowtime(ex: Executor, showtime: Showtime, insert: bo
   }
 }
 
-export async function loadShowtimeForUpdate(ex: Executor, id: string): Promise<Showtime> {
+export async function findShowtime(ex: Executor, id: string): Promise<Showtime | undefined> {
   const row = await ex.get<ShowtimeRow>('SELECT id, body FROM showtimes WHERE id = ?', [id]);
-  if (row === undefined) throw notFound('showtime', id);
-  return parseBody<Showtime>(row.body);
+  return row === undefined ? undefined : parseShowtime(row.body);
+}
+
+export async function loadShowtimeForUpdate(ex: Executor, id: string): Promise<Showtime> {
+  const showtime = await findShowtime(ex, id);
+  if (showtime === undefined) throw notFound('showtime', id);
+  return showtime;
 }
 
 /** Showtimes starting in [from, to), earliest first (the programme terminals show). */
@@ -53,7 +60,7 @@ export async function showtimesStartingIn(
     'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT ?',
     [from, to, limit],
   );
-  return rows.map((r) => parseBody<Showtime>(r.body));
+  return rows.map((r) => parseShowtime(r.body));
 }
 
 /** What a showtime refers to, for asking which showtimes use a hall, a film or a price list. */

@@ -27,11 +27,11 @@ import type { Executor, TxContext } from '../db/database.ts';
 import { publish, publishSeatMap } from '../sync/change-log.ts';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
-import { listLive, loadReferenced, parseBody } from './catalogue-store.ts';
+import { listLive, loadReferenced } from './catalogue-store.ts';
 import { changedFields, unique } from './document-diff.ts';
 import { releaseHoldsOfShowtime } from './holds.ts';
 import { countLeased, releaseHeldOfShowtime, takenInUpcomingShowtimes } from './seat-claims.ts';
-import { loadShowtimeForUpdate, writeShowtime, type ShowtimeRow } from './showtime-rows.ts';
+import { loadShowtimeForUpdate, parseShowtime, writeShowtime, type ShowtimeRow } from './showtime-rows.ts';
 import { countValidTickets } from './tickets.ts';
 
 export type CreateShowtimeInput = z.infer<typeof CreateShowtimeRequest>;
@@ -80,7 +80,7 @@ export async function moveShowtimesToLayout(
     [hall.id, now],
   );
   for (const row of rows) {
-    const showtime: Showtime = { ...parseBody<Showtime>(row.body), layoutVersion: hall.layout.version };
+    const showtime: Showtime = { ...parseShowtime(row.body), layoutVersion: hall.layout.version };
     await writeShowtime(ex, showtime, false);
     await publish(ctx, ex, tx, 'showtimes', row.id, showtime);
     await publishSeatMap(ctx, ex, tx, row.id);
@@ -115,7 +115,7 @@ async function defaultPriceList(ctx: ServerContext, ex: Executor, hallId: string
   );
   const uses = new Map<string, number>();
   for (const row of recent) {
-    const id = parseBody<Showtime>(row.body).priceListId;
+    const id = parseShowtime(row.body).priceListId;
     uses.set(id, (uses.get(id) ?? 0) + 1);
   }
   // Map order is first-seen order, i.e. most recent first, which breaks ties.
@@ -163,7 +163,7 @@ async function assertFits(ex: Executor, candidate: Showtime): Promise<void> {
   );
   const conflicts = findScheduleConflicts(
     candidate,
-    rows.map((r) => parseBody<Showtime>(r.body)),
+    rows.map((r) => parseShowtime(r.body)),
   );
   const first = conflicts[0];
   if (first === undefined) return;

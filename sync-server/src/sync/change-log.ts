@@ -8,6 +8,7 @@ import type { SyncCollection } from '@marquee/shared';
 import type { Executor, TxContext } from '../db/database.ts';
 import type { ServerContext } from '../context.ts';
 import { claimsOf } from '../services/seat-claims.ts';
+import { findShowtime } from '../services/showtime-rows.ts';
 
 export async function publish(
   ctx: ServerContext,
@@ -38,17 +39,13 @@ export async function publishSeatMap(
   tx: TxContext,
   showtimeId: string,
 ): Promise<void> {
-  const showtime = await ex.get<{ hall_id: string; body: string }>(
-    'SELECT hall_id, body FROM showtimes WHERE id = ?',
-    [showtimeId],
-  );
+  const showtime = await findShowtime(ex, showtimeId);
   if (showtime === undefined) return;
-  const layoutVersion = (JSON.parse(showtime.body) as { layoutVersion: number }).layoutVersion;
   await publish(ctx, ex, tx, 'seat_maps', showtimeId, {
     id: showtimeId,
     showtimeId,
-    hallId: showtime.hall_id,
-    layoutVersion,
+    hallId: showtime.hallId,
+    layoutVersion: showtime.layoutVersion,
     claims: await claimsOf(ex, showtimeId),
   });
 }

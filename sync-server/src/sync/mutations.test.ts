@@ -7,8 +7,7 @@ import type { MutationName } from '@marquee/shared';
 import { MUTATIONS } from '@marquee/shared';
 import { startTestServer, type TestServer } from '../../../test/support/server.ts';
 import type { Actor } from '../services/actors.ts';
-import { createShowtime } from '../services/showtimes.ts';
-import { adminOf, buildCatalogue, enrollTerminal } from '../testing/back-office.ts';
+import { adminOf, buildCatalogue, enrollTerminal, scheduleSoon } from '../testing/back-office.ts';
 import { applyMutations } from './mutations.ts';
 
 let server: TestServer;
@@ -21,13 +20,7 @@ beforeAll(async () => {
   const admin = await adminOf(ctx);
   const catalogue = await buildCatalogue(ctx, admin);
   till = await enrollTerminal(ctx, admin, 'box_office', { seatsPerShowtime: 2, hoursAhead: 6 });
-  showtimeId = (
-    await createShowtime(ctx, admin, {
-      movieId: catalogue.movieId,
-      hallId: catalogue.hallId,
-      startsAt: new Date(ctx.now() + 2 * 3_600_000).toISOString(),
-    })
-  ).id;
+  showtimeId = (await scheduleSoon(ctx, admin, catalogue)).id;
 });
 
 afterAll(async () => {

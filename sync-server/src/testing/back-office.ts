@@ -15,6 +15,7 @@ import { createHold } from '../services/holds.ts';
 import { createMovie } from '../services/movies.ts';
 import { sell } from '../services/orders.ts';
 import { createPriceList } from '../services/price-lists.ts';
+import { createShowtime } from '../services/showtimes.ts';
 import { createTicketType } from '../services/ticket-types.ts';
 
 /** The first admin, as an actor (every test server has one). */
@@ -68,6 +69,15 @@ export async function buildCatalogue(ctx: ServerContext, admin: Actor, n = 1): P
     priceListId: priceList.id,
     adultId: adult.id,
   };
+}
+
+/** A showtime of the catalogue's film in its first hall starting `hours` from now (on sale). */
+export async function scheduleSoon(ctx: ServerContext, admin: Actor, catalogue: Catalogue, hours = 2) {
+  return createShowtime(ctx, admin, {
+    movieId: catalogue.movieId,
+    hallId: catalogue.hallId,
+    startsAt: new Date(ctx.now() + hours * 3_600_000).toISOString(),
+  });
 }
 
 /** Holds and sells `seatIds` of a showtime as `ticketTypeId`, paid by card. */
