@@ -1,3 +1,4 @@
+// A little over 400 lines: the whole v1 request and response vocabulary in one file, by area.
 /**
  * Request and response schemas of the public HTTP API v1 (DESIGN §8). The server validates with
  * these and generates its OpenAPI document from them; clients build requests with the same types.
