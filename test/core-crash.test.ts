@@ -14,7 +14,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeasePolicy, Result, TerminalCall, TerminalOutput, TerminalStatus } from '@marquee/shared';
 import { startTestServer, type TestServer } from './support/server.ts';
-import { waitFor } from './support/core.ts';
+import { waitFor } from './support/wait.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import { createTestShowtime, type TestShowtime } from './support/lobby-scenario.ts';
 

@@ -16,7 +16,8 @@ import {
 } from '@marquee/shared';
 import { publishSeatMap } from '../sync-server/src/sync/change-log.ts';
 import { ADMIN, startTestServer, type TestServer } from './support/server.ts';
-import { startCore, waitFor, type TestCore } from './support/core.ts';
+import { startCore, type TestCore } from './support/core.ts';
+import { waitFor } from './support/wait.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
 import { createTestShowtime, type TestShowtime } from './support/lobby-scenario.ts';
 

@@ -14,7 +14,7 @@ import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support
 import { WebSocket } from 'ws';
 import { StreamServerMessage } from '@marquee/shared';
 import { enrollDevice } from './support/terminal.ts';
-import { waitFor } from './support/core.ts';
+import { waitFor } from './support/wait.ts';
 
 interface Doc {
   id: string;

@@ -25,6 +25,7 @@ import { currentCheckpointSeq } from '../../sync-server/src/sync/change-log.ts';
 import { enrollmentCode, openCore } from '../support/core.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 import { enrollDevice, freeSeats, sellSeats } from '../support/terminal.ts';
+import { waitFor } from '../support/wait.ts';
 import { memoryOf } from './children.ts';
 import { round, shuffled, sleep, summarize } from './stats.ts';
 
@@ -71,18 +72,8 @@ const QUICK: Config = {
 const log = (message: string) => process.stderr.write(`[core-bench] ${message}\n`);
 const ms = (from: number) => performance.now() - from;
 
-async function until(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 2,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
+/** How often the bench looks again while it waits: often, since the waits are timed. */
+const POLL_MS = 2;
 
 /** Runs `task` over `items` with `concurrency` workers; results in input order. */
 async function pool<T, R>(
@@ -318,7 +309,7 @@ async function bootstrap(server: TestServer, label: string, settleMs: number) {
   const enrolled = await core.handle('terminal.enroll', { serverUrl, code });
   if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
   const enrolledMs = ms(started);
-  await until(() => bench.states.some((s) => s.state === 'online'), 60_000, `${label} online`);
+  await waitFor(() => bench.states.some((s) => s.state === 'online'), 60_000, `${label} online`, POLL_MS);
   const onlineAt = bench.states.find((s) => s.state === 'online')?.at ?? Number.NaN;
   const onlineMs = onlineAt - started;
   const atOnline = { docs: coreDocCount(bench), seq: coreMaxSeq(bench) };
@@ -363,10 +354,11 @@ async function catchUpRound(
   changes: number,
   round_: number,
 ) {
-  await until(
+  await waitFor(
     async () => coreMaxSeq(c) === (await serverSeq(server)),
     10_000,
     'core caught up before the round',
+    POLL_MS,
   );
   c.core.close();
   const before = await serverSeq(server);
@@ -401,9 +393,9 @@ async function catchUpRound(
     if (Number.isNaN(checkpointMs) && coreMinCheckpoint(c) >= after) checkpointMs = ms(started);
     return !Number.isNaN(replicaMs) && c.states.some((s) => s.state === 'online');
   };
-  await until(check, 15_000, 'core caught up', 1);
+  await waitFor(check, 15_000, 'core caught up', 1);
   // The checkpoints should follow at once; a core that never gets there is reported, not waited on.
-  await until(() => check() && !Number.isNaN(checkpointMs), 3000, 'checkpoints', 1).catch(() => undefined);
+  await waitFor(() => check() && !Number.isNaN(checkpointMs), 3000, 'checkpoints', 1).catch(() => undefined);
   const onlineMs = (c.states.find((s) => s.state === 'online')?.at ?? Number.NaN) - started;
   await sleep(300);
   const linkDrops = c.states.filter((s) => s.at > started && s.state === 'offline').length;
@@ -612,14 +604,15 @@ export async function runCoreBench(options: { quick?: boolean } = {}): Promise<R
     log(`memory: ${memory.rssMbSettled} MB RSS settled (peak ${memory.peakRssMb} MB)`);
 
     // 3. offline scans: stop the server, wait for the link to drop, scan every ticket twice.
-    await until(
+    await waitFor(
       async () => coreMaxSeq(c) === (await serverSeq(server)),
       10_000,
       'core caught up before scanning',
+      POLL_MS,
     );
     const serverSeqAtStop = await serverSeq(server);
     await done('server');
-    await until(() => c.core.status().connection !== 'online', 10_000, 'core offline');
+    await waitFor(() => c.core.status().connection !== 'online', 10_000, 'core offline', POLL_MS);
     // The in-process server just deleted its data dir and the memory child its own: let that I/O
     // settle so the scans measure the door, not this harness.
     await sleep(1000);

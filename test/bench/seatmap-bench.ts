@@ -30,7 +30,8 @@ import {
   type TerminalPage,
 } from '../e2e/harness.ts';
 import type { TestServer } from '../support/server.ts';
-import { round, sleep, summarize } from './stats.ts';
+import { waitFor } from '../support/wait.ts';
+import { round, summarize } from './stats.ts';
 
 const HALL = 'Hall 1';
 const CHANGES = 30;
@@ -108,13 +109,8 @@ interface Frame {
 }
 
 /** Polls an expression in the page (`waitForFunction` evaluates strings with eval, which the CSP refuses). */
-async function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while ((await page.evaluate(expression)) !== true) {
-    if (performance.now() > until)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
-    await sleep(5);
-  }
+function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  return waitFor(async () => (await page.evaluate(expression)) === true, timeoutMs, expression, 5);
 }
 
 async function hallShowing(server: TestServer, till: E2eTerminal): Promise<{ index: number; id: string }> {

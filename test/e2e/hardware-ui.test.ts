@@ -10,10 +10,10 @@ import {
   removeTempDirs,
   tempDir,
   virtualPrinterOn,
-  waitUntil,
   writeHardwareConfig,
   type Bench,
 } from '../hardware/support.ts';
+import { waitFor } from '../support/wait.ts';
 import {
   buildRenderer,
   en,
@@ -95,7 +95,7 @@ describe('lobby hardware on screen', () => {
     bench.printer.setPaper('ok');
     await printer.filter({ hasText: en.printerOnline }).waitFor({ timeout: 15_000 });
     const ticketPages = () => bench.printer.pages.slice(before).filter((p) => p.qrCodes.includes(token));
-    await waitUntil(() => ticketPages().length > 0, 15_000, 'the waiting ticket printed');
+    await waitFor(() => ticketPages().length > 0, 15_000, 'the waiting ticket printed');
     await page.waitForTimeout(1500);
     // Printed once: paper-out did not make the queue send it twice.
     expect(ticketPages()).toHaveLength(1);

@@ -36,7 +36,8 @@ import { en, zhCN } from '../../desktop/renderer/src/i18n/strings.ts';
 import { systemClock, type Clock } from '../../desktop/core/src/clock.ts';
 import { TerminalCore } from '../../desktop/core/src/core.ts';
 import { startBridge, type RunningBridge } from '../../desktop/bridge/bridge-server.ts';
-import { enrollmentCode, waitFor } from '../support/core.ts';
+import { enrollmentCode } from '../support/core.ts';
+import { waitFor } from '../support/wait.ts';
 import { startTestServer, TestClock, type TestServer, type TestServerOptions } from '../support/server.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -397,8 +398,6 @@ export async function upcoming(terminal: E2eTerminal): Promise<TerminalOutput<'s
   });
   return shows.filter((s) => (s as { status?: string }).status === 'on_sale');
 }
-
-export { waitFor };
 
 // --- screens -----------------------------------------------------------------------------------
 

@@ -23,10 +23,10 @@ import {
   startE2eServer,
   startTerminal,
   toEnglish,
-  waitFor,
   type E2eTerminal,
   type TerminalPage,
 } from './harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const serverDir = mkdtempSync(join(tmpdir(), 'marquee-e2e-offline-server-'));
 let server: TestServer | undefined;

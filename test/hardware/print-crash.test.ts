@@ -22,10 +22,10 @@ import {
   requireTool,
   tempDir,
   virtualPrinterOn,
-  waitUntil,
   writeHardwareConfig,
   type Bench,
 } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -124,12 +124,12 @@ async function setUp(name: string) {
     },
   });
   const terminal = await startTerminal(dataDir, { server: server.url, code: code.body.code as string });
-  await waitUntil(
+  await waitFor(
     async () => (await terminal.call('terminal.status', {})).connection === 'online',
     15_000,
     'the terminal online',
   );
-  await waitUntil(
+  await waitFor(
     async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'online',
     15_000,
     'the printer online',
@@ -167,12 +167,12 @@ describe('the terminal killed with SIGKILL while printing', () => {
     // The paper runs out a few lines into the ticket: its bytes are in the printer, unconfirmed.
     printer.printer.paperOutAfterLines(6);
     const sale = await sellOne(terminal);
-    await waitUntil(
+    await waitFor(
       async () => (await jobs(terminal)).some((j) => j.kind === 'ticket' && j.status === 'printing'),
       10_000,
       'the ticket going out',
     );
-    await waitUntil(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
+    await waitFor(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
     await terminal.kill9();
 
     const restarted = await startTerminal(dataDir);
@@ -184,7 +184,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
 
     // New paper: the printer finishes the ticket it was holding, then the receipt prints.
     printer.printer.setPaper('ok');
-    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'the held ticket and the receipt');
+    await waitFor(() => printer.printer.pages.length === 2, 15_000, 'the held ticket and the receipt');
     await sleep(1500);
     expect(printer.printer.pages).toHaveLength(2);
     expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
@@ -193,7 +193,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
 
     // The operator asks for it again: a REPRINT, and the flag is resolved.
     await restarted.call('print.reprint', { jobId: ticket!.id });
-    await waitUntil(() => printer.printer.pages.length === 3, 10_000, 'the reprint');
+    await waitFor(() => printer.printer.pages.length === 3, 10_000, 'the reprint');
     const copy = printer.printer.pages[2]!;
     expect(copy.text).toContain('REPRINT');
     expect(copy.qrCodes).toEqual([sale.tickets[0]!.token]);
@@ -206,7 +206,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
   it('prints jobs that were still queued exactly once after the restart', async () => {
     const { dataDir, printer, terminal } = await setUp('queued');
     printer.printer.setCover(true);
-    await waitUntil(
+    await waitFor(
       async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'cover_open',
       10_000,
       'cover_open status',
@@ -218,12 +218,8 @@ describe('the terminal killed with SIGKILL while printing', () => {
     const restarted = await startTerminal(dataDir);
     expect((await jobs(restarted)).map((j) => j.status)).toEqual(['queued', 'queued']);
     printer.printer.setCover(false);
-    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
-    await waitUntil(
-      async () => (await jobs(restarted)).every((j) => j.status === 'done'),
-      10_000,
-      'jobs done',
-    );
+    await waitFor(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
+    await waitFor(async () => (await jobs(restarted)).every((j) => j.status === 'done'), 10_000, 'jobs done');
     await sleep(1000);
     expect(printer.printer.pages).toHaveLength(2);
     expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);

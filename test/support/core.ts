@@ -9,6 +9,7 @@ import type { LeasePolicy, TerminalCall, TerminalOutput, TerminalProfile } from 
 import { ManualClock } from '../../desktop/core/src/clock.ts';
 import { TerminalCore } from '../../desktop/core/src/core.ts';
 import type { TestServer } from './server.ts';
+import { waitFor } from './wait.ts';
 
 export interface TestCore {
   core: TerminalCore;
@@ -80,16 +81,4 @@ export function wrap(core: TerminalCore, dataDir: string, clock: ManualClock): T
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -14,7 +14,8 @@ import { performance } from 'node:perf_hooks';
 import Database from 'better-sqlite3';
 import type { LeasePolicy, TerminalProfile } from '@marquee/shared';
 import { ManualClock } from '../../desktop/core/src/clock.ts';
-import { openCore, waitFor, wrap, type TestCore } from './core.ts';
+import { openCore, wrap, type TestCore } from './core.ts';
+import { waitFor } from './wait.ts';
 import { seededRandom, startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
 
