@@ -16,6 +16,7 @@ import {
   ERROR_CODES,
   LoginRequest,
 } from '@marquee/shared';
+import { seededRandom } from '../shared/src/testing/random.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
 
@@ -650,18 +651,6 @@ describe('after all the bad requests above', () => {
 
 // --- fuzz ----------------------------------------------------------------------------------------
 
-/** mulberry32: a tiny seeded PRNG, so a failure is reproducible from its seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = a;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function fuzzValue(next: () => number, keys: readonly string[], depth: number): unknown {
   const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
   const int = (max: number) => Math.floor(next() * max);
@@ -754,7 +743,7 @@ describe('fuzz: 300 seeded random JSON values per route', () => {
   it.each(TARGET_NAMES)('%s answers every one with a 4xx (never a 5xx) and changes nothing', async (name) => {
     const { fuzzBase, schema, validMayPass } = target(name);
     const seed = 0x5eed + TARGET_NAMES.indexOf(name);
-    const next = prng(seed);
+    const next = seededRandom(seed);
     const keys = Object.keys(fuzzBase(next));
     const failures: string[] = [];
     const counts = await snapshot();

@@ -4,6 +4,7 @@
  * connections. Random decisions come from a seeded generator, so a schedule can be replayed.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { seededRandom } from '../../shared/src/testing/random.ts';
 
 export type Direction = 'both' | 'toServer' | 'toClient';
 
@@ -40,18 +41,6 @@ export interface FaultProxy {
   /** Requests seen whose request line contains `fragment`. */
   count(fragment: string): number;
   close(): Promise<void>;
-}
-
-/** mulberry32: small, fast, deterministic for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/1\.[01]\r\n/g;
