@@ -19,7 +19,7 @@ import { ADMIN, startTestServer, type TestServer } from './support/server.ts';
 import { startCore, type TestCore } from './support/core.ts';
 import { waitFor } from './support/wait.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
-import { createTestShowtime, type TestShowtime } from './support/lobby-scenario.ts';
+import { createTestShowtime, type TestShowtime } from './support/test-showtime.ts';
 
 let server: TestServer;
 let show: TestShowtime;

@@ -7,15 +7,8 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MutationResult, MutationsResponse, OrderResponse } from '@marquee/shared';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
-import {
-  enrollDevice,
-  freeSeats,
-  pullAll,
-  quoteSeats,
-  sellSeats,
-  upcomingShowtimes,
-  type Device,
-} from './support/terminal.ts';
+import { freeSeats, pullAll, quoteSeats, sellSeats, upcomingShowtimes } from './support/terminal.ts';
+import { enrollDevice, type Device } from './support/enroll.ts';
 
 let server: TestServer;
 let till: Device;

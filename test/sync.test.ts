@@ -19,7 +19,6 @@ import { publish } from '../sync-server/src/sync/change-log.ts';
 import { ADMIN, DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import {
   documentsIn,
-  enrollDevice,
   freeSeats,
   isChanges,
   isHello,
@@ -28,9 +27,9 @@ import {
   sellSeats,
   StreamRefused,
   upcomingShowtimes,
-  type Device,
   type Stream,
 } from './support/terminal.ts';
+import { enrollDevice, type Device } from './support/enroll.ts';
 
 let server: TestServer;
 /** Terminal A sells; terminal B (a door) only listens. */

@@ -22,9 +22,10 @@ import { ManualClock } from '../../desktop/core/src/clock.ts';
 import type { TerminalCore } from '../../desktop/core/src/core.ts';
 import { seedDemo } from '../../sync-server/src/seed.ts';
 import { currentCheckpointSeq } from '../../sync-server/src/sync/change-log.ts';
-import { enrollmentCode, openCore } from '../support/core.ts';
+import { openCore } from '../support/core.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-import { enrollDevice, freeSeats, sellSeats } from '../support/terminal.ts';
+import { freeSeats, sellSeats } from '../support/terminal.ts';
+import { enrollDevice, enrollmentCode } from '../support/enroll.ts';
 import { waitFor } from '../support/wait.ts';
 import { memoryOf } from './children.ts';
 import { round, shuffled, sleep, summarize } from './stats.ts';
@@ -303,10 +304,10 @@ async function bootstrap(server: TestServer, label: string, settleMs: number) {
   const clock = new ManualClock(server.clock.now());
   const core = openCore(dataDir, clock);
   const bench = attach(core, dataDir, clock);
-  const { code, serverUrl } = await enrollmentCode(server, 'gate');
+  const code = await enrollmentCode(server, 'gate');
   log(`${label}: enrolling an empty core`);
   const started = performance.now();
-  const enrolled = await core.handle('terminal.enroll', { serverUrl, code });
+  const enrolled = await core.handle('terminal.enroll', { serverUrl: server.url, code });
   if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
   const enrolledMs = ms(started);
   await waitFor(() => bench.states.some((s) => s.state === 'online'), 60_000, `${label} online`, POLL_MS);
@@ -413,10 +414,10 @@ async function catchUpRound(
 /** A core process of its own (the headless CLI), enrolled against the server; RSS once online. */
 async function coreProcessMemory(server: TestServer) {
   const dataDir = mkdtempSync(join(tmpdir(), 'marquee-core-bench-mem-'));
-  const { code, serverUrl } = await enrollmentCode(server, 'gate');
+  const code = await enrollmentCode(server, 'gate');
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'desktop/core/src/cli.ts', '--server', serverUrl, '--code', code, '--data', dataDir],
+    ['--import', 'tsx', 'desktop/core/src/cli.ts', '--server', server.url, '--code', code, '--data', dataDir],
     { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (codeOut) => resolve(codeOut)));

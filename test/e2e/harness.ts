@@ -36,8 +36,8 @@ import { en, zhCN } from '../../desktop/renderer/src/i18n/strings.ts';
 import { systemClock, type Clock } from '../../desktop/core/src/clock.ts';
 import { TerminalCore } from '../../desktop/core/src/core.ts';
 import { startBridge, type RunningBridge } from '../../desktop/bridge/bridge-server.ts';
-import { enrollmentCode } from '../support/core.ts';
-import { waitFor } from '../support/wait.ts';
+import { waitOnline } from '../support/core.ts';
+import { enrollCore } from '../support/enroll.ts';
 import { startTestServer, TestClock, type TestServer, type TestServerOptions } from '../support/server.ts';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -307,10 +307,8 @@ export async function startTerminal(
     backoff: { minMs: 50, maxMs: 500 },
     saleTimeoutMs: 5000,
   });
-  const { code, serverUrl } = await enrollmentCode(server, profile, options.leasePolicy, options.serverUrl);
-  const enrolled = await core.handle('terminal.enroll', { serverUrl, code });
-  if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
-  await waitFor(() => core.status().connection === 'online', 10_000, `${profile} core online`);
+  await enrollCore(core, server, profile, options.serverUrl ?? server.url, options);
+  await waitOnline(core, `${profile} core online`);
   const bridge = await startBridge({ core, rendererDir, port: 0 });
   return {
     core,

@@ -8,15 +8,17 @@
  * printer may well have printed it (it keeps what it received) — it is flagged for an operator,
  * who confirms it or reprints it marked REPRINT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result, TerminalCall, TerminalOutput } from '@marquee/shared';
+import { enrollmentCode } from '../support/enroll.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import {
+  killTerminalProcesses,
+  startTerminalProcess,
+  type TerminalProcess,
+} from '../support/terminal-process.ts';
 import {
   removeTempDirs,
   requireTool,
@@ -27,71 +29,6 @@ import {
 } from './support.ts';
 import { waitFor } from '../support/wait.ts';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Terminal {
-  call<C extends TerminalCall>(call: C, input: unknown): Promise<TerminalOutput<C>>;
-  kill9(): Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-
-/** The headless terminal, driven over its JSON-lines stdin/stdout. */
-async function startTerminal(dataDir: string, enroll?: { server: string; code: string }): Promise<Terminal> {
-  const args = ['--import', 'tsx', 'desktop/core/src/cli.ts', '--data', dataDir];
-  if (enroll !== undefined) args.push('--server', enroll.server, '--code', enroll.code);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(child);
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    errors += chunk.toString('utf8');
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const pending = new Map<number, (result: unknown) => void>();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`terminal did not start: ${errors}`)), 30_000);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`terminal exited: ${errors}`));
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let message: { id?: number; result?: unknown; ready?: unknown };
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (message.ready !== undefined) {
-        clearTimeout(timer);
-        resolve();
-      }
-      if (typeof message.id === 'number') {
-        pending.get(message.id)?.(message.result);
-        pending.delete(message.id);
-      }
-    });
-  });
-  let nextId = 1;
-  return {
-    async call(call, input) {
-      const result = await new Promise<Result<TerminalOutput<typeof call>>>((resolve) => {
-        const id = nextId++;
-        pending.set(id, (value) => {
-          resolve(value as Result<TerminalOutput<typeof call>>);
-        });
-        child.stdin.write(`${JSON.stringify({ id, call, input })}\n`);
-      });
-      if (!result.ok) throw new Error(`${call}: ${result.error.code} ${result.error.message}`);
-      return result.value;
-    },
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-      children.delete(child);
-    },
-  };
-}
-
 let server: TestServer;
 let showIndex = 0;
 const benches: Bench[] = [];
@@ -101,7 +38,7 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  await killTerminalProcesses();
   for (const bench of benches) await bench.close();
   await server.close();
   removeTempDirs();
@@ -115,15 +52,11 @@ async function setUp(name: string) {
   const dataDir = join(dir, 'core');
   mkdirSync(dataDir);
   writeHardwareConfig(dataDir, { printer: { path: printer.pty.terminal, baudRate: 115200, columns: 32 } });
-  const code = await server.api('POST', '/devices/enrollment-codes', {
-    token: server.adminToken,
-    body: {
-      name: `till-${name}`,
-      profile: 'box_office',
-      leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
-    },
+  const code = await enrollmentCode(server, 'box_office', {
+    name: `till-${name}`,
+    leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
   });
-  const terminal = await startTerminal(dataDir, { server: server.url, code: code.body.code as string });
+  const terminal = await startTerminalProcess(dataDir, { server: server.url, code });
   await waitFor(
     async () => (await terminal.call('terminal.status', {})).connection === 'online',
     15_000,
@@ -137,7 +70,7 @@ async function setUp(name: string) {
   return { dir, dataDir, printer, terminal };
 }
 
-async function sellOne(terminal: Terminal) {
+async function sellOne(terminal: TerminalProcess) {
   const now = server.clock.now();
   const shows = await terminal.call('showtimes.list', {
     from: new Date(now + 3_600_000).toISOString(),
@@ -157,7 +90,7 @@ async function sellOne(terminal: Terminal) {
   });
 }
 
-async function jobs(terminal: Terminal) {
+async function jobs(terminal: TerminalProcess) {
   return (await terminal.call('print.jobs', {})).sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
@@ -175,7 +108,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
     await waitFor(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
     await terminal.kill9();
 
-    const restarted = await startTerminal(dataDir);
+    const restarted = await startTerminalProcess(dataDir);
     const [receipt, ticket] = await jobs(restarted);
     expect(ticket).toMatchObject({ kind: 'ticket', status: 'attention' });
     expect(ticket!.error).toMatch(/interrupted/);
@@ -215,7 +148,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
     expect((await jobs(terminal)).map((j) => j.status)).toEqual(['queued', 'queued']);
     await terminal.kill9();
 
-    const restarted = await startTerminal(dataDir);
+    const restarted = await startTerminalProcess(dataDir);
     expect((await jobs(restarted)).map((j) => j.status)).toEqual(['queued', 'queued']);
     printer.printer.setCover(false);
     await waitFor(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
