@@ -11,6 +11,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LeasePolicy, TerminalStatus } from '@marquee/shared';
 import { enrollmentCode } from './support/enroll.ts';
+import { leasedSeats, sellBest } from './support/sell.ts';
 import { startTestServer, type TestServer } from './support/server.ts';
 import { waitFor } from './support/wait.ts';
 import { startFaultProxy, type FaultProxy } from './support/fault-proxy.ts';
@@ -81,32 +82,32 @@ function outboxRow(dataDir: string, id: string) {
   }
 }
 
+/** The id of the sale the terminal has committed to its outbox, once it is there. */
+async function saleInOutbox(terminal: TerminalProcess): Promise<string> {
+  let orderId: string | undefined;
+  await waitFor(
+    async () => {
+      orderId = (await terminal.call('outbox.list', {})).find((e) => e.name === 'sale.commit')?.id;
+      return orderId !== undefined;
+    },
+    10_000,
+    'the sale in the outbox',
+  );
+  return orderId!;
+}
+
 const lines = (seatIds: string[]) =>
   seatIds.map((seatId) => ({ seatId, ticketTypeId: show.adultTicketTypeId }));
 
 describe('a till killed with kill -9', () => {
   it('delivers an offline sale that was paid but never sent, exactly once, after it restarts', async () => {
     const { proxy, dataDir, terminal } = await newTerminal({ seatsPerShowtime: 2, hoursAhead: 1 });
-    await waitFor(
-      async () =>
-        (await terminal.call('seatmap.get', { showtimeId: show.id })).seats.some(
-          (s) => s.mine && s.state === 'leased',
-        ),
-      20_000,
-      'a lease on the show',
-    );
+    await leasedSeats(terminal, show.id, 20_000);
     proxy.cut();
     await waitForStatus(terminal, (s) => s.connection !== 'online', 'offline');
 
-    const seats = await terminal.call('seats.bestAvailable', { showtimeId: show.id, count: 1 });
-    const hold = await terminal.call('seats.hold', { showtimeId: show.id, seatIds: seats! });
+    const { hold, sale } = await sellBest(terminal, show.id, show.adultTicketTypeId, 1);
     expect(hold.offline).toBe(true);
-    const quote = await terminal.call('order.quote', { showtimeId: show.id, lines: lines(hold.seatIds) });
-    const sale = await terminal.call('order.sell', {
-      holdId: hold.id,
-      lines: lines(hold.seatIds),
-      payments: [{ method: 'cash', amount: quote.total }],
-    });
     expect(sale.offline).toBe(true);
     // Paid and printed; committed to the outbox, not yet acknowledged by the server.
     expect((await terminal.call('outbox.list', {})).find((e) => e.id === sale.orderId)?.status).toBe(
@@ -160,26 +161,18 @@ describe('a till killed with kill -9', () => {
       lines: lines(hold.seatIds),
       payments: [{ method: 'card', amount: quote.total }],
     });
-    let orderId: string | undefined;
-    await waitFor(
-      async () => {
-        orderId = (await terminal.call('outbox.list', {})).find((e) => e.name === 'sale.commit')?.id;
-        return orderId !== undefined;
-      },
-      10_000,
-      'the sale in the outbox',
-    );
+    const orderId = await saleInOutbox(terminal);
     await terminal.kill9();
-    expect((await onServer(orderId!)).status).toBe(404);
+    expect((await onServer(orderId)).status).toBe(404);
 
     proxy.heal();
     const again = await startTerminalProcess(dataDir);
-    await waitFor(async () => (await onServer(orderId!)).status === 200, 20_000, 'the sale on the server');
+    await waitFor(async () => (await onServer(orderId)).status === 200, 20_000, 'the sale on the server');
     await waitForStatus(again, (s) => s.connection === 'online' && s.pendingOutbox === 0, 'outbox drained');
     expect(await serverCount('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', hold.id)).toBe(1);
-    expect(await serverCount('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?', orderId!)).toBe(2);
+    expect(await serverCount('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?', orderId)).toBe(2);
     expect(
-      await serverCount('SELECT COUNT(*) AS n FROM applied_mutations WHERE mutation_id = ?', orderId!),
+      await serverCount('SELECT COUNT(*) AS n FROM applied_mutations WHERE mutation_id = ?', orderId),
     ).toBe(1);
     await again.kill9();
   });
@@ -196,42 +189,34 @@ describe('a till killed with kill -9', () => {
       lines: lines(hold.seatIds),
       payments: [{ method: 'card', amount: quote.total }],
     });
-    let orderId: string | undefined;
+    const orderId = await saleInOutbox(terminal);
     await waitFor(
-      async () => {
-        orderId = (await terminal.call('outbox.list', {})).find((e) => e.name === 'sale.commit')?.id;
-        return orderId !== undefined;
-      },
-      10_000,
-      'the sale in the outbox',
-    );
-    await waitFor(
-      async () => (await onServer(orderId!)).status === 200,
+      async () => (await onServer(orderId)).status === 200,
       10_000,
       'the server applied the sale',
     );
     await terminal.kill9();
     // The till never learnt the outcome.
-    expect(outboxRow(dataDir, orderId!)?.status).toBe('pending');
+    expect(outboxRow(dataDir, orderId)?.status).toBe('pending');
 
     proxy.heal();
     proxy.resetAll(); // the held-back answers are gone with the connections
     const again = await startTerminalProcess(dataDir);
     await waitForStatus(again, (s) => s.connection === 'online' && s.pendingOutbox === 0, 'outbox drained');
-    const row = outboxRow(dataDir, orderId!);
+    const row = outboxRow(dataDir, orderId);
     expect(row?.status).toBe('ok');
     expect(row?.attempts).toBeGreaterThanOrEqual(2);
     // The retry was recognised: answered with the stored result, not applied again.
     expect((JSON.parse(row!.result!) as { duplicate: boolean }).duplicate).toBe(true);
     expect(await serverCount('SELECT COUNT(*) AS n FROM orders WHERE hold_id = ?', hold.id)).toBe(1);
-    expect(await serverCount('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?', orderId!)).toBe(2);
+    expect(await serverCount('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?', orderId)).toBe(2);
     expect(
-      await serverCount('SELECT COUNT(*) AS n FROM applied_mutations WHERE mutation_id = ?', orderId!),
+      await serverCount('SELECT COUNT(*) AS n FROM applied_mutations WHERE mutation_id = ?', orderId),
     ).toBe(1);
     expect(
       await serverCount(
         "SELECT COUNT(*) AS n FROM audit_log WHERE action = 'order.sell' AND subject = ?",
-        orderId!,
+        orderId,
       ),
     ).toBe(1);
     await again.kill9();

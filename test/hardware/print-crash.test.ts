@@ -13,12 +13,14 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { enrollmentCode } from '../support/enroll.ts';
+import { sellBest, showtimesAhead } from '../support/sell.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
 import {
   killTerminalProcesses,
   startTerminalProcess,
   type TerminalProcess,
 } from '../support/terminal-process.ts';
+import { adultTicketTypeId } from '../support/test-showtime.ts';
 import {
   removeTempDirs,
   requireTool,
@@ -70,24 +72,11 @@ async function setUp(name: string) {
   return { dir, dataDir, printer, terminal };
 }
 
+/** Sells one adult seat, by card, of a showtime no other test here uses. */
 async function sellOne(terminal: TerminalProcess) {
-  const now = server.clock.now();
-  const shows = await terminal.call('showtimes.list', {
-    from: new Date(now + 3_600_000).toISOString(),
-    to: new Date(now + 3 * 86_400_000).toISOString(),
-  });
-  const show = shows[showIndex++]!;
-  const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
-  const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-  const seats = (await terminal.call('seats.bestAvailable', { showtimeId: show.id, count: 1 }))!;
-  const hold = await terminal.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await terminal.call('order.quote', { showtimeId: show.id, lines });
-  return terminal.call('order.sell', {
-    holdId: hold.id,
-    lines,
-    payments: [{ method: 'card', amount: quote.total }],
-  });
+  const show = (await showtimesAhead(terminal, server.clock.now(), 3))[showIndex++]!;
+  const adult = await adultTicketTypeId(server, show.id);
+  return (await sellBest(terminal, show.id, adult, 1, { method: 'card' })).sale;
 }
 
 async function jobs(terminal: TerminalProcess) {

@@ -15,6 +15,7 @@ import { lineText } from '../../desktop/core/src/printing/escpos-decode.ts';
 import { VirtualPrinter } from '../../desktop/core/src/printing/virtual-printer.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 import { startCore, type TestCore } from '../support/core.ts';
+import { sellBest, showtimesAhead } from '../support/sell.ts';
 import {
   ptyPair,
   removeTempDirs,
@@ -75,23 +76,10 @@ async function jobStates(core: TestCore): Promise<string[]> {
 
 /** Sells `count` adult seats of a showtime no other test uses, paid in cash or by card. */
 async function sell(core: TestCore, count: number, method: 'cash' | 'card') {
-  const now = server.clock.now();
-  const shows = await core.call('showtimes.list', {
-    from: new Date(now + 3_600_000).toISOString(),
-    to: new Date(now + 3 * 86_400_000).toISOString(),
-  });
-  const show = shows[showIndex++]!;
+  const show = (await showtimesAhead(core, server.clock.now(), 3))[showIndex++]!;
   const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
   const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-  const seats = (await core.call('seats.bestAvailable', { showtimeId: show.id, count }))!;
-  const hold = await core.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await core.call('order.quote', { showtimeId: show.id, lines });
-  const payment =
-    method === 'cash'
-      ? { method, amount: quote.total, tendered: quote.total + 1000 }
-      : { method, amount: quote.total };
-  const sale = await core.call('order.sell', { holdId: hold.id, lines, payments: [payment] });
+  const { sale } = await sellBest(core, show.id, adult, count, method === 'cash' ? { method, change: 1000 } : { method });
   return { sale, title: details.movie.titles.en as string, hall: details.hall.name as string };
 }
 

@@ -4,6 +4,7 @@
  * terminal behind its bridge, or a terminal process.
  */
 import type { TerminalCall, TerminalOutput } from '@marquee/shared';
+import { waitFor } from './wait.ts';
 
 export interface TerminalCaller {
   /** Calls the terminal API and throws with the error if it was refused. */
@@ -50,4 +51,26 @@ export function showtimesAhead(
     from: new Date(now + 3_600_000).toISOString(),
     to: new Date(now + days * 86_400_000).toISOString(),
   });
+}
+
+/**
+ * The seats of a showtime leased to this terminal (what it may sell offline), once its lease has
+ * arrived; rejects after `timeoutMs` without one.
+ */
+export async function leasedSeats(
+  terminal: TerminalCaller,
+  showtimeId: string,
+  timeoutMs = 10_000,
+): Promise<string[]> {
+  let seats: string[] = [];
+  await waitFor(
+    async () => {
+      const map = await terminal.call('seatmap.get', { showtimeId });
+      seats = map.seats.filter((s) => s.mine && s.state === 'leased').map((s) => s.id);
+      return seats.length > 0;
+    },
+    timeoutMs,
+    `a lease on showtime ${showtimeId}`,
+  );
+  return seats;
 }
