@@ -10,6 +10,7 @@ import { loadConfig, type ServerConfig } from '../../sync-server/src/config.ts';
 import { bootstrap } from '../../sync-server/src/bootstrap.ts';
 import { createMarqueeServer, type MarqueeServer } from '../../sync-server/src/app.ts';
 import type { ServerContext } from '../../sync-server/src/context.ts';
+import type { Database } from '../../sync-server/src/db/database.ts';
 import { httpApi, signIn, type Api } from './http-api.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
@@ -43,6 +44,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** Leave the data dir in place on close (restart tests). */
   keepData?: boolean;
+  /** The database to run on, opened in the data dir; the server's own SQLite file by default. */
+  database?: (dataDir: string) => Database;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -59,7 +62,10 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (!loaded.ok) throw new Error(loaded.message);
   const config: ServerConfig = loaded.config;
   const clock = options.clock ?? new TestClock();
-  const { ctx } = await bootstrap(config, pino({ level: 'silent' }), { now: clock.now });
+  const { ctx } = await bootstrap(config, pino({ level: 'silent' }), {
+    now: clock.now,
+    ...(options.database === undefined ? {} : { db: options.database(dataDir) }),
+  });
   const server = createMarqueeServer(ctx);
   await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', () => resolve()));
   const address = server.http.address();

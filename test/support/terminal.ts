@@ -1,12 +1,12 @@
 /**
  * What an enrolled terminal (see enroll.ts) does against a real test server, in a few small
- * helpers: listen to the change stream, pull a collection to the end, and sell seats at the
- * server's prices.
+ * helpers: listen to the change stream, pull a collection to the end and read its seat maps, and
+ * hold and sell seats at the server's prices.
  * They talk only through the public HTTP/WebSocket API (DESIGN §7, §8).
  */
 import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import { PullResponse, StreamServerMessage, formatCheckpoint } from '@marquee/shared';
+import { PullResponse, SeatMapDoc, StreamServerMessage, formatCheckpoint } from '@marquee/shared';
 import type { Checkpoint, HoldResponse, OrderResponse, SyncCollection, SyncDocument } from '@marquee/shared';
 import type { TestServer } from './server.ts';
 import { refused } from './http-api.ts';
@@ -214,6 +214,17 @@ export async function pullAll(
   }
 }
 
+/** The seat map in a synced `seat_maps` document, checked against the contract. */
+export function seatMapIn(doc: SyncDocument): SeatMapDoc {
+  const { _deleted, _seq, ...body } = doc;
+  return SeatMapDoc.parse(body);
+}
+
+/** A seat's state in a synced seat-map document (`free` when nothing claims it). */
+export function seatStateIn(doc: SyncDocument, seatId: string): string {
+  return seatMapIn(doc).claims.find((c) => c.seatId === seatId)?.state ?? 'free';
+}
+
 // --- selling -----------------------------------------------------------------------------------
 
 /** Seat kind → price class of the price list (DESIGN §4). */
@@ -280,6 +291,22 @@ export interface SellOptions {
   ticketTypeCode?: string;
 }
 
+/** Holds `seatIds` (for `ttlSeconds`, or the profile's default); throws on any refusal. */
+export async function holdSeats(
+  server: TestServer,
+  token: string,
+  showtimeId: string,
+  seatIds: readonly string[],
+  ttlSeconds?: number,
+): Promise<HoldResponse> {
+  const res = await server.api('POST', '/holds', {
+    token,
+    body: { showtimeId, seatIds, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) },
+  });
+  if (res.status !== 201) refused('hold', res);
+  return res.body as HoldResponse;
+}
+
 /** Holds `seatIds` and sells them for cash at the server's price; throws on any refusal. */
 export async function sellSeats(
   server: TestServer,
@@ -288,12 +315,7 @@ export async function sellSeats(
   seatIds: readonly string[],
   options: SellOptions = {},
 ): Promise<{ holdId: string; order: OrderResponse }> {
-  let holdId = options.holdId;
-  if (holdId === undefined) {
-    const hold = await server.api('POST', '/holds', { token, body: { showtimeId, seatIds } });
-    if (hold.status !== 201) refused('hold', hold);
-    holdId = (hold.body as HoldResponse).id;
-  }
+  const holdId = options.holdId ?? (await holdSeats(server, token, showtimeId, seatIds)).id;
   const quote = await quoteSeats(server, token, showtimeId, seatIds, options.ticketTypeCode);
   const order = await server.api('POST', '/orders', {
     token,
