@@ -19,6 +19,7 @@ import { publishSeatMap } from '../sync-server/src/sync/change-log.ts';
 import type { TestCore } from './support/core.ts';
 import type { FaultProxy } from './support/fault-proxy.ts';
 import { goOffline, heal, useOfflineSite } from './support/offline-site.ts';
+import { holdSeats, releaseHold } from './support/terminal.ts';
 import { createTestShowtime, type TestShowtime } from './support/test-showtime.ts';
 import { waitFor } from './support/wait.ts';
 
@@ -182,15 +183,9 @@ async function churn(changes: number, showtimeIds: string[]): Promise<void> {
     while (next < pairs) {
       const i = next++;
       const showtimeId = showtimeIds[i % showtimeIds.length]!;
-      const hold = await site.server.api('POST', '/holds', {
-        token: site.server.adminToken,
-        body: { showtimeId, seatIds: [`A-${String((Math.floor(i / showtimeIds.length) % 8) + 1)}`] },
-      });
-      if (hold.status !== 201) throw new Error(`hold: ${hold.status} ${JSON.stringify(hold.body)}`);
-      const released = await site.server.api('DELETE', `/holds/${hold.body.id as string}`, {
-        token: site.server.adminToken,
-      });
-      if (released.status >= 300) throw new Error(`release: ${released.status}`);
+      const seatId = `A-${String((Math.floor(i / showtimeIds.length) % 8) + 1)}`;
+      const hold = await holdSeats(site.server, site.server.adminToken, showtimeId, [seatId]);
+      await releaseHold(site.server, site.server.adminToken, hold.id);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));

@@ -307,6 +307,12 @@ export async function holdSeats(
   return res.body as HoldResponse;
 }
 
+/** Releases a hold; throws on any refusal. */
+export async function releaseHold(server: TestServer, token: string, holdId: string): Promise<void> {
+  const res = await server.api('DELETE', `/holds/${holdId}`, { token });
+  if (res.status >= 300) refused('release', res);
+}
+
 /** Holds `seatIds` and sells them for cash at the server's price; throws on any refusal. */
 export async function sellSeats(
   server: TestServer,
