@@ -73,10 +73,8 @@ async function validTickets(showtimeId: string, seatIds: string[]) {
 
 describe('a batch from a terminal', () => {
   it('applies hold.create then sale.commit and answers each with its result', async () => {
-    const { server, cashier } = site;
     const { till } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const results = await postOk(till, batch.mutations);
 
@@ -92,10 +90,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('answers the same batch posted again with the same results flagged duplicate, and sells nothing twice', async () => {
-    const { server, cashier } = site;
     const { till } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 3);
+    const { showtimeId, seats } = await site.freshSeats(3);
     const batch = await saleBatch(till, showtimeId, seats);
     const first = await postOk(till, batch.mutations);
     const again = await postOk(till, batch.mutations);
@@ -108,8 +104,8 @@ describe('a batch from a terminal', () => {
   it('rejects a hold on a seat another terminal took with seats_unavailable, and still applies the next mutation', async () => {
     const { server, cashier } = site;
     const { till, otherTill } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [taken, free] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [taken, free] = seats;
     const theirs = await server.api('POST', '/holds', {
       token: otherTill.token,
       body: { showtimeId, seatIds: [taken] },
@@ -142,10 +138,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('rejects a sale whose total differs from the server price with price_mismatch and sells nothing', async () => {
-    const { server, cashier } = site;
     const { till } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const sale = batch.mutations[1]!.args as { expectedTotal: number; payments: { amount: number }[] };
     sale.expectedTotal -= 100;
@@ -157,10 +151,9 @@ describe('a batch from a terminal', () => {
   });
 
   it('rejects malformed args with validation_failed for that mutation only, not a 400 for the batch', async () => {
-    const { server, cashier } = site;
     const { till } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const mutations = [
       { id: randomUUID(), name: 'hold.create', args: { showtimeId: 'not-a-uuid', seatIds: [] } },
       { id: randomUUID(), name: 'sale.commit', args: 'nonsense' },
@@ -174,8 +167,8 @@ describe('a batch from a terminal', () => {
   it('refuses a batch sent under another terminal id with 403 and applies none of it', async () => {
     const { server, cashier } = site;
     const { till, otherTill } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const mutations = [{ id: randomUUID(), name: 'hold.create', args: { showtimeId, seatIds: [seat] } }];
     const res = await post(till, mutations, otherTill.terminalId);
     expect(res.status).toBe(403);
@@ -190,10 +183,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('makes exactly one order when the same batch is posted several times at once', async () => {
-    const { server, cashier } = site;
     const { till } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const answers = await Promise.all([1, 2, 3, 4].map(() => postOk(till, batch.mutations)));
 
@@ -215,8 +206,8 @@ describe('offline door scans', () => {
   it('answers already_admitted for a ticket admitted online and flags the duplicate in the admissions feed', async () => {
     const { server, cashier } = site;
     const { door, onlineDoor } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const { order } = await sellSeats(server, cashier, showtimeId, [seat!]);
     const ticket = order.tickets[0]!;
     const details = await server.api('GET', `/showtimes/${showtimeId}`, { token: cashier });

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Checkpoint, SyncDocument } from '@marquee/shared';
 import { useSyncSite } from './support/sync-site.ts';
-import { freeSeats, holdSeats, pullAll, seatMapIn, seatStateIn, sellSeats } from './support/terminal.ts';
+import { holdSeats, pullAll, seatMapIn, seatStateIn, sellSeats } from './support/terminal.ts';
 
 const site = useSyncSite({
   /** Sells. */
@@ -84,10 +84,10 @@ describe('pull', () => {
 
 describe('seat map document', () => {
   it('is one document per showtime that changes as a seat is held, sold and released', async () => {
-    const { server, cashier } = site;
+    const { server } = site;
     const { till, door } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [a, b] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [a, b] = seats;
     const start = (await pullAll(server, door.token, 'seat_maps')).checkpoint;
 
     const held = await holdSeats(server, till.token, showtimeId, [a!]);

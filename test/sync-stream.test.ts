@@ -64,10 +64,10 @@ describe('stream', () => {
   });
 
   it('shows terminal B a seat held on terminal A as a seat_maps change within 1 s', async () => {
-    const { server, cashier } = site;
+    const { server } = site;
     const { till, door } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const stream = await listen(door.token);
     await stream.next(isHello);
     const started = performance.now();
@@ -88,8 +88,8 @@ describe('stream', () => {
   it('frees an expired hold in the stream without any client asking', async () => {
     const { server, cashier } = site;
     const { till, door } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const stream = await listen(door.token);
     await stream.next(isHello);
     const held = await holdSeats(server, till.token, showtimeId, [seat!], 60);
@@ -108,10 +108,10 @@ describe('stream', () => {
   });
 
   it('sends a reconnecting terminal exactly the changes it missed, then only new ones', async () => {
-    const { server, cashier } = site;
+    const { server } = site;
     const { till, door } = site.devices;
-    const showtimeId = site.freshShowtime();
-    const [a, b, c] = await freeSeats(server, cashier, showtimeId);
+    const { showtimeId, seats } = await site.freshSeats();
+    const [a, b, c] = seats;
     const first = await listen(door.token);
     const { checkpoint: lastSeen } = await first.next(isHello);
     await first.close();

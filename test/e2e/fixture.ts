@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll } from 'vitest';
 import type { LeasePolicy, TerminalProfile } from '@marquee/shared';
+import { perFile } from '../support/per-file.ts';
 import type { TestServer } from '../support/server.ts';
 import { launchChromium, openTerminalPage, type TerminalPage } from './browser.ts';
 import { startE2eServer, startTerminal, type E2eTerminal } from './harness.ts';
@@ -126,32 +126,15 @@ export async function startE2eWorld<Name extends string>(
   }
 }
 
-/** The world of one test file: started in `beforeAll`, closed in `afterAll`. */
+/** The world of one test file: started before its tests, closed after them. */
 export function useE2eWorld<Name extends string>(
   terminals: Record<Name, TerminalSpec>,
   options: WorldOptions = {},
 ): Omit<E2eWorld<Name>, 'close'> {
-  let world: E2eWorld<Name> | undefined;
-  beforeAll(async () => {
-    world = await startE2eWorld(terminals, options);
-  }, 240_000);
-  afterAll(() => world?.close());
-  const started = (): E2eWorld<Name> => {
-    if (world === undefined) throw new Error('the end-to-end world is used before beforeAll started it');
-    return world;
-  };
-  return {
-    get server() {
-      return started().server;
-    },
-    get browser() {
-      return started().browser;
-    },
-    get terminals() {
-      return started().terminals;
-    },
-    open: (terminal, pageOptions) => started().open(terminal, pageOptions),
-    stopServer: () => started().stopServer(),
-    startServer: () => started().startServer(),
-  };
+  return perFile(
+    'the end-to-end world',
+    () => startE2eWorld(terminals, options),
+    (world) => world.close(),
+    240_000,
+  );
 }

@@ -79,7 +79,13 @@ async function sell(core: TestCore, count: number, method: 'cash' | 'card') {
   const show = (await showtimesAhead(core, server.clock.now(), 3))[showIndex++]!;
   const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
   const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-  const { sale } = await sellBest(core, show.id, adult, count, method === 'cash' ? { method, change: 1000 } : { method });
+  const { sale } = await sellBest(
+    core,
+    show.id,
+    adult,
+    count,
+    method === 'cash' ? { method, change: 1000 } : { method },
+  );
   return { sale, title: details.movie.titles.en as string, hall: details.hall.name as string };
 }
 

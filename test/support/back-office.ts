@@ -4,7 +4,6 @@
  * answers parsed with the shared schemas, so they are checked against the contract too.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll } from 'vitest';
 import type { z } from 'zod';
 import {
   ErrorResponse,
@@ -16,6 +15,7 @@ import {
   TicketType,
 } from '@marquee/shared';
 import { plainHall } from '../../shared/src/testing/layouts.ts';
+import { perFile } from './per-file.ts';
 import { startTestServer, TestClock, type TestServer } from './server.ts';
 
 export interface Answer {
@@ -62,107 +62,77 @@ export interface BackOffice {
 
 /** The back office of one test file at `now`, each adult ticket at `adultPrice`. */
 export function useBackOffice(now: number, adultPrice: number): BackOffice {
-  let server: TestServer | undefined;
-  let admin: string | undefined;
-  let hallId: string | undefined;
-  let movieId: string | undefined;
-  let adultId: string | undefined;
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the back office is used before beforeAll set it up');
-    return value;
-  };
-
-  async function call(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
-    const answer = await ready(server).api(method, path, {
-      ...(token === undefined ? {} : { token }),
-      ...(body === undefined ? {} : { body }),
-    });
-    return { status: answer.status, body: answer.body as unknown };
-  }
-  const post = (path: string, body: unknown, token = ready(admin)) => call('POST', path, token, body);
-  const schedule = (startsAt: string, token = ready(admin)) =>
-    post('/showtimes', { movieId: ready(movieId), hallId: ready(hallId), startsAt }, token);
-  async function sellSeats(
-    token: string,
-    showtimeId: string,
-    seatIds: string[],
-    payment: Record<string, unknown>,
-  ) {
-    const hold = await expectBody(post('/holds', { showtimeId, seatIds }, token), 201, HoldResponse);
-    return expectBody(
-      post(
-        '/orders',
-        {
-          id: randomUUID(),
-          holdId: hold.id,
-          lines: seatIds.map((seatId) => ({ seatId, ticketTypeId: ready(adultId) })),
-          payments: [payment],
-          expectedTotal: adultPrice * seatIds.length,
-        },
-        token,
-      ),
-      201,
-      OrderResponse,
-    );
-  }
-
-  beforeAll(async () => {
-    server = await startTestServer({ seed: false, clock: new TestClock(now) });
-    admin = server.adminToken;
-    const adult = await expectBody(
-      post('/ticket-types', { code: 'adult', names: { en: 'Adult', 'zh-CN': '成人' } }),
-      201,
-      TicketType,
-    );
-    adultId = adult.id;
-    await expectBody(
-      post('/price-lists', {
-        name: 'Standard',
-        prices: [{ ticketTypeId: adultId, priceClass: 'standard', amount: adultPrice }],
-      }),
-      201,
-      PriceList,
-    );
-    hallId = (
-      await expectBody(
-        post('/halls', { name: 'Hall 1', features: ['dolby-atmos'], layout: plainHall(3, 8) }),
+  return perFile(
+    'the back office',
+    async (): Promise<BackOffice> => {
+      const server = await startTestServer({ seed: false, clock: new TestClock(now) });
+      const admin = server.adminToken;
+      async function call(method: string, path: string, token?: string, body?: unknown): Promise<Answer> {
+        const answer = await server.api(method, path, {
+          ...(token === undefined ? {} : { token }),
+          ...(body === undefined ? {} : { body }),
+        });
+        return { status: answer.status, body: answer.body as unknown };
+      }
+      const post = (path: string, body: unknown, token = admin) => call('POST', path, token, body);
+      const adult = await expectBody(
+        post('/ticket-types', { code: 'adult', names: { en: 'Adult', 'zh-CN': '成人' } }),
         201,
-        Hall,
-      )
-    ).id;
-    const movie = await expectBody(
-      post('/movies', {
-        titles: { en: 'Second Reel', 'zh-CN': '第二卷' },
-        runtimeMinutes: 105,
-        rating: 'PG-13',
-        genres: ['thriller'],
-      }),
-      201,
-      Movie,
-    );
-    movieId = movie.id;
-  });
-  afterAll(() => server?.close());
-
-  return {
-    get server() {
-      return ready(server);
+        TicketType,
+      );
+      const adultId = adult.id;
+      await expectBody(
+        post('/price-lists', {
+          name: 'Standard',
+          prices: [{ ticketTypeId: adultId, priceClass: 'standard', amount: adultPrice }],
+        }),
+        201,
+        PriceList,
+      );
+      const hallId = (
+        await expectBody(
+          post('/halls', { name: 'Hall 1', features: ['dolby-atmos'], layout: plainHall(3, 8) }),
+          201,
+          Hall,
+        )
+      ).id;
+      const movie = await expectBody(
+        post('/movies', {
+          titles: { en: 'Second Reel', 'zh-CN': '第二卷' },
+          runtimeMinutes: 105,
+          rating: 'PG-13',
+          genres: ['thriller'],
+        }),
+        201,
+        Movie,
+      );
+      const schedule = (startsAt: string, token = admin) =>
+        post('/showtimes', { movieId: movie.id, hallId, startsAt }, token);
+      async function sellSeats(
+        token: string,
+        showtimeId: string,
+        seatIds: string[],
+        payment: Record<string, unknown>,
+      ) {
+        const hold = await expectBody(post('/holds', { showtimeId, seatIds }, token), 201, HoldResponse);
+        return expectBody(
+          post(
+            '/orders',
+            {
+              id: randomUUID(),
+              holdId: hold.id,
+              lines: seatIds.map((seatId) => ({ seatId, ticketTypeId: adultId })),
+              payments: [payment],
+              expectedTotal: adultPrice * seatIds.length,
+            },
+            token,
+          ),
+          201,
+          OrderResponse,
+        );
+      }
+      return { server, admin, hallId, movieId: movie.id, adultId, call, post, schedule, sellSeats };
     },
-    get admin() {
-      return ready(admin);
-    },
-    get hallId() {
-      return ready(hallId);
-    },
-    get movieId() {
-      return ready(movieId);
-    },
-    get adultId() {
-      return ready(adultId);
-    },
-    call,
-    post,
-    schedule,
-    sellSeats,
-  };
+    (office) => office.server.close(),
+  );
 }

@@ -4,7 +4,7 @@
  * looks like — 4xx, the stable error shape, the field named, the database untouched.
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import {
   AdmissionRequest,
   CreateHallRequest,
@@ -15,6 +15,7 @@ import {
   LoginRequest,
 } from '@marquee/shared';
 import { layoutFromPatterns, rowFromPattern } from '../../shared/src/testing/layouts.ts';
+import { perFile } from './per-file.ts';
 import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './raw-http.ts';
 import { startTestServer, type TestServer } from './server.ts';
 
@@ -158,23 +159,15 @@ export interface BadInputServer {
   snapshot(): Promise<Record<string, number>>;
 }
 
-/** The server of one bad-input test file: started in `beforeAll`, closed in `afterAll`. */
-export function useBadInputServer(): BadInputServer {
-  let started: TestServer | undefined;
-  let found: Fixture | undefined;
-  let before: Record<string, number> | undefined;
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the bad-input server is used before beforeAll started it');
-    return value;
-  };
-  const fx = () => ready(found);
+/** The target routes, with bodies made of the fixture's real ids. */
+function targetsFor(fx: Fixture): Record<TargetName, Target> {
   const ORDER_ID = randomUUID();
   const HOLD_ID = randomUUID();
   const targets: Record<TargetName, Target> = {
     'POST /holds': {
       path: '/holds',
       auth: true,
-      base: () => ({ showtimeId: fx().showtimeId, seatIds: [...fx().seatIds] }),
+      base: () => ({ showtimeId: fx.showtimeId, seatIds: [...fx.seatIds] }),
       schema: CreateHoldRequest,
       fuzzBase: (next) => ({ showtimeId: randomUUIDFrom(next), seatIds: ['A-1', 'A-2'], ttlSeconds: 60 }),
     },
@@ -184,7 +177,7 @@ export function useBadInputServer(): BadInputServer {
       base: () => ({
         id: ORDER_ID,
         holdId: HOLD_ID,
-        lines: [{ seatId: fx().seatIds[0], ticketTypeId: fx().ticketTypeId }],
+        lines: [{ seatId: fx.seatIds[0], ticketTypeId: fx.ticketTypeId }],
         payments: [{ method: 'cash', amount: 5000 }],
         expectedTotal: 5000,
       }),
@@ -214,7 +207,7 @@ export function useBadInputServer(): BadInputServer {
     'POST /showtimes': {
       path: '/showtimes',
       auth: true,
-      base: () => ({ movieId: fx().movieId, hallId: fx().hallId, startsAt: '2031-03-04T10:00:00Z' }),
+      base: () => ({ movieId: fx.movieId, hallId: fx.hallId, startsAt: '2031-03-04T10:00:00Z' }),
       schema: CreateShowtimeRequest,
       fuzzBase: (next) => ({
         movieId: randomUUIDFrom(next),
@@ -233,71 +226,74 @@ export function useBadInputServer(): BadInputServer {
       }),
       schema: CreateHallRequest,
       fuzzBase: () => ({
-        name: fx().hallName,
+        name: fx.hallName,
         features: ['imax'],
         // Row A twice: the structural rule the server checks after the schema.
         layout: { version: 1, rows: [rowFromPattern('A', 'S_'), rowFromPattern('A', 'P')] },
       }),
     },
   };
+  return targets;
+}
 
-  beforeAll(async () => {
-    const server = (started = await startTestServer());
-    const now = Date.now();
-    const list = await server.api(
-      'GET',
-      `/showtimes?from=${new Date(now + 3_600_000).toISOString()}&to=${new Date(now + 7 * 86_400_000).toISOString()}`,
-      { token: server.adminToken },
-    );
-    expect(list.status, JSON.stringify(list.body)).toBe(200);
-    const { showtimes } = list.body as {
-      showtimes: { id: string; movieId: string; hallId: string; status: string }[];
-    };
-    const showtime = showtimes.find((s) => s.status === 'on_sale');
-    if (showtime === undefined) throw new Error('the demo has no showtime on sale this week');
-    const details = await server.api('GET', `/showtimes/${showtime.id}`, { token: server.adminToken });
-    const ticketTypeId = (details.body as { ticketTypes: { ticketType: { id: string } }[] }).ticketTypes[0]
-      ?.ticketType.id;
-    const seats = await server.api('GET', `/showtimes/${showtime.id}/seats`, { token: server.adminToken });
-    const free = (seats.body as { seats: { id: string; state: string }[] }).seats.filter(
-      (s) => s.state === 'free',
-    );
-    const [first, second] = free;
-    if (ticketTypeId === undefined || first === undefined || second === undefined)
-      throw new Error('the demo showtime has no ticket types or free seats');
-    found = {
-      showtimeId: showtime.id,
-      movieId: showtime.movieId,
-      hallId: showtime.hallId,
-      hallName: (details.body as { hall: { name: string } }).hall.name,
-      ticketTypeId,
-      seatIds: [first.id, second.id],
-    };
-    before = await countRows(server);
-  });
-  afterAll(() => started?.close());
-
-  const send: BadInputServer['send'] = (method, path, options = {}) =>
-    sendRaw(ready(started).url, method, path, options);
-  return {
-    get server() {
-      return ready(started);
-    },
-    get fx() {
-      return fx();
-    },
-    get before() {
-      return ready(before);
-    },
-    target: (name) => targets[name],
-    send,
-    post(name, options) {
-      const { path, auth } = targets[name];
-      return send('POST', `/api/v1${path}`, {
-        token: auth ? ready(started).adminToken : undefined,
-        ...options,
-      });
-    },
-    snapshot: () => countRows(ready(started)),
+/** Real ids on the demo site: a showtime on sale this week, its hall, film, ticket type and seats. */
+async function findFixture(server: TestServer): Promise<Fixture> {
+  const now = Date.now();
+  const list = await server.api(
+    'GET',
+    `/showtimes?from=${new Date(now + 3_600_000).toISOString()}&to=${new Date(now + 7 * 86_400_000).toISOString()}`,
+    { token: server.adminToken },
+  );
+  expect(list.status, JSON.stringify(list.body)).toBe(200);
+  const { showtimes } = list.body as {
+    showtimes: { id: string; movieId: string; hallId: string; status: string }[];
   };
+  const showtime = showtimes.find((s) => s.status === 'on_sale');
+  if (showtime === undefined) throw new Error('the demo has no showtime on sale this week');
+  const details = await server.api('GET', `/showtimes/${showtime.id}`, { token: server.adminToken });
+  const ticketTypeId = (details.body as { ticketTypes: { ticketType: { id: string } }[] }).ticketTypes[0]
+    ?.ticketType.id;
+  const seats = await server.api('GET', `/showtimes/${showtime.id}/seats`, { token: server.adminToken });
+  const free = (seats.body as { seats: { id: string; state: string }[] }).seats.filter(
+    (s) => s.state === 'free',
+  );
+  const [first, second] = free;
+  if (ticketTypeId === undefined || first === undefined || second === undefined)
+    throw new Error('the demo showtime has no ticket types or free seats');
+  return {
+    showtimeId: showtime.id,
+    movieId: showtime.movieId,
+    hallId: showtime.hallId,
+    hallName: (details.body as { hall: { name: string } }).hall.name,
+    ticketTypeId,
+    seatIds: [first.id, second.id],
+  };
+}
+
+/** The server of one bad-input test file: started before its tests, closed after them. */
+export function useBadInputServer(): BadInputServer {
+  return perFile(
+    'the bad-input server',
+    async () => {
+      const server = await startTestServer();
+      const fx = await findFixture(server);
+      const before = await countRows(server);
+      const targets = targetsFor(fx);
+      const send: BadInputServer['send'] = (method, path, options = {}) =>
+        sendRaw(server.url, method, path, options);
+      return {
+        server,
+        fx,
+        before,
+        target: (name: TargetName) => targets[name],
+        send,
+        post(name: TargetName, options: Omit<RequestOptions, 'token'>) {
+          const { path, auth } = targets[name];
+          return send('POST', `/api/v1${path}`, { token: auth ? server.adminToken : undefined, ...options });
+        },
+        snapshot: () => countRows(server),
+      };
+    },
+    (site) => site.server.close(),
+  );
 }

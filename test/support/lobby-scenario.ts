@@ -15,7 +15,7 @@ import type { LeasePolicy, TerminalProfile } from '@marquee/shared';
 import { TEST_ROW_LETTERS } from '../../shared/src/testing/layouts.ts';
 import { seededRandom } from '../../shared/src/testing/random.ts';
 import { LiveClock, startCoreAt, type TestCore } from './core.ts';
-import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { randomFaults, startFaultProxy, type FaultProxy } from './fault-proxy.ts';
 import { httpApi, signIn, type Admin } from './http-api.ts';
 import {
   bump,
@@ -286,45 +286,6 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
       (_, i) => Date.now() + ((i + 1) * options.chaosMs) / (kills + 1),
     );
 
-    const faultLoop = async () => {
-      const random = seededRandom(options.seed);
-      while (Date.now() < chaosEnd) {
-        await sleep(150 + random() * 450);
-        const proxy = proxies[Math.floor(random() * proxies.length)];
-        if (proxy === undefined) continue;
-        const roll = random();
-        if (roll < 0.3) {
-          proxy.cut();
-          bump(faults, 'cut');
-          const timer = setTimeout(
-            () => {
-              timers.delete(timer);
-              proxy.heal();
-              bump(faults, 'heal');
-            },
-            500 + random() * 2500,
-          );
-          timers.add(timer);
-        } else if (roll < 0.45) {
-          proxy.heal();
-          bump(faults, 'heal');
-        } else if (roll < 0.7) {
-          const directions = ['both', 'toServer', 'toClient'] as const;
-          // Mostly a slow link; sometimes one slower than the terminal's request timeout (8 s), so
-          // requests the server applied are abandoned by the terminal and retried or replaced.
-          const ms = random() < 0.15 ? 2000 + random() * 7000 : random() * 400;
-          proxy.delay(Math.floor(ms), directions[Math.floor(random() * 3)]);
-          bump(faults, 'delay');
-        } else if (roll < 0.93) {
-          proxy.resetAll();
-          bump(faults, 'resetAll');
-        } else {
-          proxy.dropRate(0.02 + random() * 0.08);
-          bump(faults, 'dropRate');
-        }
-      }
-    };
-
     const killLoop = async () => {
       for (const at of killAt) {
         await sleep(Math.max(0, at - Date.now()));
@@ -358,7 +319,7 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
     };
 
     await Promise.all([
-      faultLoop(),
+      randomFaults(proxies, options.seed, chaosEnd, (fault) => bump(faults, fault), timers),
       killLoop(),
       ...sellers.map((s, i) => sellerLoop(s, i)),
       ...gates.map((g, i) => gateLoop(g, i)),

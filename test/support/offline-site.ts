@@ -3,10 +3,11 @@
  * doors are open and which a one-hour lease policy covers, a till that sells online for the doors
  * to scan, and cores that reach the server through fault proxies the tests cut and heal.
  */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { LeasePolicy, TerminalOutput } from '@marquee/shared';
 import { startCore, type TestCore } from './core.ts';
 import { startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { perFile } from './per-file.ts';
 import { sellBest } from './sell.ts';
 import { startTestServer, type TestServer } from './server.ts';
 import { createTestShowtime, type TestShowtime } from './test-showtime.ts';
@@ -26,62 +27,50 @@ export interface OfflineSite {
   sellOnline(seats: number, showtime?: TestShowtime): Promise<TerminalOutput<'order.sell'>>;
 }
 
-/** The site of one test file: set up in `beforeAll`, closed in `afterAll`. */
+/** The site of one test file: set up before its tests, closed after them. */
 export function useOfflineSite(): OfflineSite {
-  let server: TestServer | undefined;
-  let show: TestShowtime | undefined;
-  let otherShow: TestShowtime | undefined;
-  let till: TestCore | undefined;
   const opened: { close(): unknown }[] = [];
-  const ready = <T>(value: T | undefined): T => {
-    if (value === undefined) throw new Error('the offline site is used before beforeAll set it up');
-    return value;
-  };
-
-  beforeAll(async () => {
-    server = await startTestServer();
-    const now = server.clock.now();
-    // Doors are open (an hour before the start) and the show is within a one-hour lease policy.
-    show = await createTestShowtime(server, { startsAt: now + 40 * 60_000 });
-    otherShow = await createTestShowtime(server, { startsAt: now + 45 * 60_000 });
-    till = await startCore(server, 'box_office', { leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 } });
-  });
-  afterAll(async () => {
-    for (const item of opened.reverse()) await item.close();
-    till?.close();
-    await server?.close();
-  });
-
-  return {
-    get server() {
-      return ready(server);
+  let till: TestCore | undefined;
+  return perFile(
+    'the offline site',
+    async () => {
+      const server = await startTestServer();
+      const now = server.clock.now();
+      // Doors are open (an hour before the start) and the show is within a one-hour lease policy.
+      const show = await createTestShowtime(server, { startsAt: now + 40 * 60_000 });
+      const otherShow = await createTestShowtime(server, { startsAt: now + 45 * 60_000 });
+      const seller = (till = await startCore(server, 'box_office', {
+        leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
+      }));
+      return {
+        server,
+        show,
+        otherShow,
+        async proxied() {
+          const proxy = await startFaultProxy(Number(new URL(server.url).port), { seed: opened.length + 1 });
+          opened.push(proxy);
+          return proxy;
+        },
+        async coreBehind(proxy, profile, leasePolicy) {
+          const core = await startCore(server, profile, { serverUrl: proxy.url, leasePolicy });
+          opened.push(core);
+          return core;
+        },
+        async sellOnline(seats, showtime = show) {
+          const { sale } = await sellBest(seller, showtime.id, showtime.adultTicketTypeId, seats, {
+            method: 'card',
+          });
+          expect(sale.offline).toBe(false);
+          return sale;
+        },
+      } satisfies OfflineSite;
     },
-    get show() {
-      return ready(show);
+    async (site) => {
+      for (const item of opened.reverse()) await item.close();
+      till?.close();
+      await site.server.close();
     },
-    get otherShow() {
-      return ready(otherShow);
-    },
-    async proxied() {
-      const proxy = await startFaultProxy(Number(new URL(ready(server).url).port), {
-        seed: opened.length + 1,
-      });
-      opened.push(proxy);
-      return proxy;
-    },
-    async coreBehind(proxy, profile, leasePolicy) {
-      const core = await startCore(ready(server), profile, { serverUrl: proxy.url, leasePolicy });
-      opened.push(core);
-      return core;
-    },
-    async sellOnline(seats, showtime = ready(show)) {
-      const { sale } = await sellBest(ready(till), showtime.id, showtime.adultTicketTypeId, seats, {
-        method: 'card',
-      });
-      expect(sale.offline).toBe(false);
-      return sale;
-    },
-  };
+  );
 }
 
 /** Cuts the proxy and waits until every one of `cores` knows it is offline. */
