@@ -228,6 +228,7 @@ const FIELD_CASES: Record<TargetName, () => Case[]> = {
     ],
     [
       'an unknown seat kind',
+      // Written out: the layouts parser only knows the kinds that exist.
       {
         layout: { version: 1, rows: [{ label: 'A', cells: [{ type: 'seat', label: '1', kind: 'throne' }] }] },
       },
