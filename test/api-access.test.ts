@@ -14,7 +14,7 @@ import type { RouteSpec } from '../sync-server/src/http/route.ts';
 import { ALL_PRINCIPALS, type Principal } from '@marquee/shared';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
-import { enrollDevice } from './support/terminal.ts';
+import { enrollDevice } from './support/enroll.ts';
 
 const STAFF_ROLES = ['cashier', 'supervisor', 'manager', 'admin'] as const satisfies readonly Principal[];
 const DEVICE_PROFILES = ['kiosk', 'box_office', 'gate'] as const satisfies readonly Principal[];

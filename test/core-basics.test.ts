@@ -1,7 +1,8 @@
 /** A terminal core against a real server: enroll, replicate, sell online, admit at the door. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
-import { startCore, waitFor, type TestCore } from './support/core.ts';
+import { startCore, type TestCore } from './support/core.ts';
+import { waitFor } from './support/wait.ts';
 
 let server: TestServer;
 let till: TestCore;

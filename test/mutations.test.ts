@@ -4,33 +4,18 @@
  * behind it, and offline door scans reconciled so a double admission is flagged (invariant 3).
  */
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { MutationResult, MutationsResponse, OrderResponse } from '@marquee/shared';
-import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
-import {
-  enrollDevice,
-  freeSeats,
-  pullAll,
-  quoteSeats,
-  sellSeats,
-  upcomingShowtimes,
-  type Device,
-} from './support/terminal.ts';
+import type { Device } from './support/enroll.ts';
+import { useSyncSite } from './support/sync-site.ts';
+import { freeSeats, pullAll, quoteSeats, sellSeats } from './support/terminal.ts';
 
-let server: TestServer;
-let till: Device;
-let otherTill: Device;
-let door: Device;
-let onlineDoor: Device;
-let cashier: string;
-let showtimes: string[];
-
-let nextShowtime = 0;
-function aShowtime(): string {
-  const id = showtimes[nextShowtime++];
-  if (id === undefined) throw new Error('not enough showtimes on sale');
-  return id;
-}
+const site = useSyncSite({
+  till: { profile: 'box_office', name: 'Till 1' },
+  otherTill: { profile: 'box_office', name: 'Till 2' },
+  door: { profile: 'gate', name: 'Door 1' },
+  onlineDoor: { profile: 'gate', name: 'Door 2' },
+});
 
 interface Mutation {
   id: string;
@@ -39,7 +24,7 @@ interface Mutation {
 }
 
 async function post(device: Device, mutations: Mutation[], terminalId = device.terminalId) {
-  return server.api('POST', '/sync/mutations', { token: device.token, body: { terminalId, mutations } });
+  return site.server.api('POST', '/sync/mutations', { token: device.token, body: { terminalId, mutations } });
 }
 
 async function postOk(device: Device, mutations: Mutation[]): Promise<MutationResult[]> {
@@ -50,7 +35,7 @@ async function postOk(device: Device, mutations: Mutation[]): Promise<MutationRe
 
 /** hold.create + sale.commit for `seatIds`, as a till's outbox would queue a sale. */
 async function saleBatch(device: Device, showtimeId: string, seatIds: string[]) {
-  const quote = await quoteSeats(server, device.token, showtimeId, seatIds);
+  const quote = await quoteSeats(site.server, device.token, showtimeId, seatIds);
   const holdId = randomUUID();
   const orderId = randomUUID();
   const mutations: Mutation[] = [
@@ -71,13 +56,13 @@ async function saleBatch(device: Device, showtimeId: string, seatIds: string[]) 
 }
 
 async function ordersOfHold(holdId: string) {
-  return server.ctx.db.read((ex) =>
+  return site.server.ctx.db.read((ex) =>
     ex.all<{ id: string }>('SELECT id FROM orders WHERE hold_id = ?', [holdId]),
   );
 }
 
 async function validTickets(showtimeId: string, seatIds: string[]) {
-  const rows = await server.ctx.db.read((ex) =>
+  const rows = await site.server.ctx.db.read((ex) =>
     ex.all<{ seat_id: string }>(
       "SELECT seat_id FROM tickets WHERE showtime_id = ? AND status = 'valid' ORDER BY seat_id",
       [showtimeId],
@@ -86,23 +71,10 @@ async function validTickets(showtimeId: string, seatIds: string[]) {
   return rows.map((r) => r.seat_id).filter((s) => seatIds.includes(s));
 }
 
-beforeAll(async () => {
-  server = await startTestServer();
-  [till, otherTill, door, onlineDoor] = await Promise.all([
-    enrollDevice(server, 'box_office', 'Till 1'),
-    enrollDevice(server, 'box_office', 'Till 2'),
-    enrollDevice(server, 'gate', 'Door 1'),
-    enrollDevice(server, 'gate', 'Door 2'),
-  ]);
-  cashier = await server.login('cashier1', DEMO_STAFF_PASSWORD);
-  showtimes = await upcomingShowtimes(server, cashier);
-});
-afterAll(() => server.close());
-
 describe('a batch from a terminal', () => {
   it('applies hold.create then sale.commit and answers each with its result', async () => {
-    const showtimeId = aShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { till } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const results = await postOk(till, batch.mutations);
 
@@ -118,8 +90,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('answers the same batch posted again with the same results flagged duplicate, and sells nothing twice', async () => {
-    const showtimeId = aShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 3);
+    const { till } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats(3);
     const batch = await saleBatch(till, showtimeId, seats);
     const first = await postOk(till, batch.mutations);
     const again = await postOk(till, batch.mutations);
@@ -130,8 +102,10 @@ describe('a batch from a terminal', () => {
   });
 
   it('rejects a hold on a seat another terminal took with seats_unavailable, and still applies the next mutation', async () => {
-    const showtimeId = aShowtime();
-    const [taken, free] = await freeSeats(server, cashier, showtimeId);
+    const { server, cashier } = site;
+    const { till, otherTill } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats();
+    const [taken, free] = seats;
     const theirs = await server.api('POST', '/holds', {
       token: otherTill.token,
       body: { showtimeId, seatIds: [taken] },
@@ -164,8 +138,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('rejects a sale whose total differs from the server price with price_mismatch and sells nothing', async () => {
-    const showtimeId = aShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { till } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const sale = batch.mutations[1]!.args as { expectedTotal: number; payments: { amount: number }[] };
     sale.expectedTotal -= 100;
@@ -177,8 +151,9 @@ describe('a batch from a terminal', () => {
   });
 
   it('rejects malformed args with validation_failed for that mutation only, not a 400 for the batch', async () => {
-    const showtimeId = aShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { till } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const mutations = [
       { id: randomUUID(), name: 'hold.create', args: { showtimeId: 'not-a-uuid', seatIds: [] } },
       { id: randomUUID(), name: 'sale.commit', args: 'nonsense' },
@@ -190,8 +165,10 @@ describe('a batch from a terminal', () => {
   });
 
   it('refuses a batch sent under another terminal id with 403 and applies none of it', async () => {
-    const showtimeId = aShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { server, cashier } = site;
+    const { till, otherTill } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const mutations = [{ id: randomUUID(), name: 'hold.create', args: { showtimeId, seatIds: [seat] } }];
     const res = await post(till, mutations, otherTill.terminalId);
     expect(res.status).toBe(403);
@@ -206,8 +183,8 @@ describe('a batch from a terminal', () => {
   });
 
   it('makes exactly one order when the same batch is posted several times at once', async () => {
-    const showtimeId = aShowtime();
-    const seats = (await freeSeats(server, cashier, showtimeId)).slice(0, 2);
+    const { till } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats(2);
     const batch = await saleBatch(till, showtimeId, seats);
     const answers = await Promise.all([1, 2, 3, 4].map(() => postOk(till, batch.mutations)));
 
@@ -227,8 +204,10 @@ describe('a batch from a terminal', () => {
 // do not expire, staff sessions might, so only devices act after the move).
 describe('offline door scans', () => {
   it('answers already_admitted for a ticket admitted online and flags the duplicate in the admissions feed', async () => {
-    const showtimeId = aShowtime();
-    const [seat] = await freeSeats(server, cashier, showtimeId);
+    const { server, cashier } = site;
+    const { door, onlineDoor } = site.devices;
+    const { showtimeId, seats } = await site.freshSeats();
+    const [seat] = seats;
     const { order } = await sellSeats(server, cashier, showtimeId, [seat!]);
     const ticket = order.tickets[0]!;
     const details = await server.api('GET', `/showtimes/${showtimeId}`, { token: cashier });

@@ -13,8 +13,8 @@ import { formatCheckpoint, type Checkpoint, type PullResponse, type SyncCollecti
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { WebSocket } from 'ws';
 import { StreamServerMessage } from '@marquee/shared';
-import { enrollDevice } from './support/terminal.ts';
-import { waitFor } from './support/core.ts';
+import { enrollDevice } from './support/enroll.ts';
+import { waitFor } from './support/wait.ts';
 
 interface Doc {
   id: string;

@@ -6,10 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SeatMapDoc } from '@marquee/shared';
 import type { HoldResponse, OrderResponse } from '@marquee/shared';
+import { seededRandom } from '../shared/src/testing/random.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
-import { enrollDevice, freeSeats, pullAll, sellSeats, upcomingShowtimes } from './support/terminal.ts';
+import { freeSeats, pullAll, seatMapIn, sellSeats, upcomingShowtimes } from './support/terminal.ts';
+import { enrollDevice } from './support/enroll.ts';
 
 const CLIENTS = 200;
 const SEATS = 20;
@@ -18,18 +19,6 @@ const cleanup: (() => Promise<void> | void)[] = [];
 afterAll(async () => {
   for (const step of cleanup.reverse()) await step();
 });
-
-/** Deterministic "random" choices, so a failure can be replayed (mulberry32). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Five tills and five staff sessions: the principals the 200 clients act as. */
 async function principals(server: TestServer): Promise<string[]> {
@@ -59,7 +48,7 @@ async function race(
   seats: readonly string[],
   seed: number,
 ): Promise<Attempt[]> {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const wishes = Array.from({ length: CLIENTS }, (_, i) => {
     const pool = [...seats];
     const wanted: string[] = [];
@@ -133,8 +122,7 @@ async function checkSold(server: TestServer, showtimeId: string, sold: ReadonlyS
   const pulled = await pullAll(server, server.adminToken, 'seat_maps');
   const doc = pulled.documents.find((d) => d.id === showtimeId);
   expect(doc).toBeDefined();
-  const { _deleted, _seq, ...body } = doc!;
-  const map = SeatMapDoc.parse(body);
+  const map = seatMapIn(doc!);
   expect(new Set(map.claims.filter((c) => c.state === 'sold').map((c) => c.seatId))).toEqual(sold);
   expect(map.claims.filter((c) => c.state !== 'sold')).toEqual([]);
 }

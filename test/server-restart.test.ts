@@ -6,9 +6,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { httpApi, signIn } from './support/http-api.ts';
 import { spawnServer, type ServerProcess } from './support/server-process.ts';
+import { PRICE_CLASS_OF_KIND } from './support/terminal.ts';
 
 const dataDir = mkdtempSync(join(tmpdir(), 'marquee-restart-'));
 const ENV = {
@@ -24,47 +27,21 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function call(url: string, method: string, path: string, token?: string, body?: unknown) {
-  const response = await fetch(`${url}/api/v1${path}`, {
-    method,
-    headers: {
-      ...(token === undefined ? {} : { authorization: `Bearer ${token}` }),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-}
-
-const PRICE_CLASS: Record<string, string> = {
-  standard: 'standard',
-  premium: 'premium',
-  wheelchair: 'standard',
-  companion: 'standard',
-  'loveseat-left': 'loveseat',
-  'loveseat-right': 'loveseat',
-};
-
 describe('a server killed mid-load', () => {
   it('keeps every acknowledged order, never shows a sold seat free, and still expires holds', async () => {
     current = await spawnServer(ENV);
     let url = current.url;
-    const login = await call(url, 'POST', '/auth/login', undefined, {
-      username: 'admin',
-      password: ENV.MARQUEE_ADMIN_PASSWORD,
-    });
-    const token = login.body.token as string;
+    const api = httpApi(() => url);
+    const token = await signIn(api, 'admin', ENV.MARQUEE_ADMIN_PASSWORD);
     const now = Date.now();
-    const list = await call(
-      url,
+    const list = await api(
       'GET',
       `/showtimes?from=${new Date(now + 3_600_000).toISOString()}&to=${new Date(now + 4 * 86_400_000).toISOString()}`,
-      token,
+      { token },
     );
     const showtime = (list.body.showtimes as { id: string; hallId: string }[])[0];
     if (showtime === undefined) throw new Error('demo has no upcoming showtime');
-    const details = await call(url, 'GET', `/showtimes/${showtime.id}`, token);
+    const details = await api('GET', `/showtimes/${showtime.id}`, { token });
     const adult = (
       details.body.ticketTypes as {
         ticketType: { id: string; code: string };
@@ -72,12 +49,12 @@ describe('a server killed mid-load', () => {
       }[]
     ).find((t) => t.ticketType.code === 'adult');
     if (adult === undefined) throw new Error('no adult ticket type');
-    const seatMap = await call(url, 'GET', `/showtimes/${showtime.id}/seats`, token);
+    const seatMap = await api('GET', `/showtimes/${showtime.id}/seats`, { token });
     const seats = (seatMap.body.seats as { id: string; kind: string; state: string }[]).filter(
       (s) => s.state === 'free' && (s.kind === 'standard' || s.kind === 'premium'),
     );
     const priceOf = (kind: string) =>
-      adult.prices.find((p) => p.priceClass === PRICE_CLASS[kind])?.amount ?? NaN;
+      adult.prices.find((p) => p.priceClass === PRICE_CLASS_OF_KIND[kind])?.amount ?? NaN;
 
     const acknowledged: { id: string; tickets: { seatId: string }[] }[] = [];
     const abandonedHolds: string[] = [];
@@ -90,10 +67,9 @@ describe('a server killed mid-load', () => {
         try {
           // Every third hold is left to expire on its own: 2 s.
           const abandon = next % 3 === 0;
-          const hold = await call(url, 'POST', '/holds', token, {
-            showtimeId: showtime.id,
-            seatIds: [seat.id],
-            ...(abandon ? { ttlSeconds: 2 } : {}),
+          const hold = await api('POST', '/holds', {
+            token,
+            body: { showtimeId: showtime.id, seatIds: [seat.id], ...(abandon ? { ttlSeconds: 2 } : {}) },
           });
           if (hold.status !== 201) continue;
           if (abandon) {
@@ -101,12 +77,15 @@ describe('a server killed mid-load', () => {
             continue;
           }
           const price = priceOf(seat.kind);
-          const order = await call(url, 'POST', '/orders', token, {
-            id: randomUUID(),
-            holdId: hold.body.id,
-            lines: [{ seatId: seat.id, ticketTypeId: adult.ticketType.id }],
-            payments: [{ method: 'cash', amount: price }],
-            expectedTotal: price,
+          const order = await api('POST', '/orders', {
+            token,
+            body: {
+              id: randomUUID(),
+              holdId: hold.body.id,
+              lines: [{ seatId: seat.id, ticketTypeId: adult.ticketType.id }],
+              payments: [{ method: 'cash', amount: price }],
+              expectedTotal: price,
+            },
           });
           if (order.status === 201) acknowledged.push(order.body);
         } catch {
@@ -115,7 +94,7 @@ describe('a server killed mid-load', () => {
       }
     };
     const workers = Array.from({ length: 8 }, worker);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await sleep(1500);
     current.child.kill('SIGKILL');
     killed = true;
     await current.exited;
@@ -124,13 +103,9 @@ describe('a server killed mid-load', () => {
 
     current = await spawnServer(ENV);
     url = current.url;
-    const again = await call(url, 'POST', '/auth/login', undefined, {
-      username: 'admin',
-      password: ENV.MARQUEE_ADMIN_PASSWORD,
-    });
-    const token2 = again.body.token as string;
+    const token2 = await signIn(api, 'admin', ENV.MARQUEE_ADMIN_PASSWORD);
     for (const order of acknowledged) {
-      const found = await call(url, 'GET', `/orders/${order.id}`, token2);
+      const found = await api('GET', `/orders/${order.id}`, { token: token2 });
       expect(found.status).toBe(200);
       expect(found.body.tickets.map((t: { seatId: string }) => t.seatId)).toEqual(
         order.tickets.map((t) => t.seatId),
@@ -138,8 +113,8 @@ describe('a server killed mid-load', () => {
     }
 
     // Abandoned holds expire after the restart too, without any client asking.
-    await new Promise((resolve) => setTimeout(resolve, 2600));
-    const after = await call(url, 'GET', `/showtimes/${showtime.id}/seats`, token2);
+    await sleep(2600);
+    const after = await api('GET', `/showtimes/${showtime.id}/seats`, { token: token2 });
     const states = new Map((after.body.seats as { id: string; state: string }[]).map((s) => [s.id, s.state]));
     for (const seatId of abandonedHolds) expect(states.get(seatId)).toBe('free');
 

@@ -10,25 +10,38 @@
  * memory figure comes from a separate core process (desktop/core/src/cli.ts), so it is the core's
  * alone. Progress goes to stderr; the result is returned, nothing is written to stdout.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
-import { layoutSeats, type Hall, type TerminalEvent } from '@marquee/shared';
 import { ManualClock } from '../../desktop/core/src/clock.ts';
-import type { TerminalCore } from '../../desktop/core/src/core.ts';
 import { seedDemo } from '../../sync-server/src/seed.ts';
-import { currentCheckpointSeq } from '../../sync-server/src/sync/change-log.ts';
-import { enrollmentCode, openCore } from '../support/core.ts';
+import { openCore } from '../support/core.ts';
+import { enrollDevice, enrollmentCode } from '../support/enroll.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
-import { enrollDevice, freeSeats, sellSeats } from '../support/terminal.ts';
-import { memoryOf } from './children.ts';
-import { round, shuffled, sleep, summarize } from './stats.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+import { holdSeats, releaseHold } from '../support/terminal.ts';
+import { waitFor } from '../support/wait.ts';
+import {
+  attach,
+  coreDocCount,
+  coreMaxSeq,
+  coreMinCheckpoint,
+  coreProcessMemory,
+  fileMb,
+  scanAll,
+  type BenchCore,
+} from './core-bench-core.ts';
+import {
+  admitOnline,
+  holdTargets,
+  pool,
+  sellTickets,
+  serverDocs,
+  serverSeq,
+  siteShape,
+  upcoming,
+  type HoldTarget,
+} from './core-bench-site.ts';
+import { round, shuffled, sleep } from './stats.ts';
 
 const TARGETS = {
   bootstrapSeconds: 3,
@@ -71,236 +84,8 @@ const QUICK: Config = {
 const log = (message: string) => process.stderr.write(`[core-bench] ${message}\n`);
 const ms = (from: number) => performance.now() - from;
 
-async function until(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-  intervalMs = 2,
-): Promise<void> {
-  const deadline = performance.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (performance.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(intervalMs);
-  }
-}
-
-/** Runs `task` over `items` with `concurrency` workers; results in input order. */
-async function pool<T, R>(
-  items: readonly T[],
-  concurrency: number,
-  task: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const out = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const i = next++;
-      if (i >= items.length) return;
-      out[i] = await task(items[i] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, worker));
-  return out;
-}
-
-// --- the server side ---------------------------------------------------------------------------
-
-const serverSeq = (server: TestServer): Promise<number> =>
-  server.ctx.db.read((ex) => currentCheckpointSeq(server.ctx, ex));
-
-async function serverDocs(
-  server: TestServer,
-): Promise<{ documents: number; byCollection: Record<string, number> }> {
-  const rows = await server.ctx.db.read((ex) =>
-    ex.all<{ collection: string; n: number | string }>(
-      'SELECT collection, COUNT(*) AS n FROM sync_docs GROUP BY collection',
-    ),
-  );
-  const byCollection = Object.fromEntries(rows.map((r) => [r.collection, Number(r.n)]));
-  return { documents: rows.reduce((sum, r) => sum + Number(r.n), 0), byCollection };
-}
-
-interface SiteShape {
-  showtimes: number;
-  seatShowtimes: number;
-  claims: number;
-}
-
-async function siteShape(server: TestServer): Promise<SiteShape> {
-  return server.ctx.db.read(async (ex) => {
-    const halls = await ex.all<{ id: string; body: string }>('SELECT id, body FROM halls');
-    const seats = new Map(halls.map((h) => [h.id, layoutSeats((JSON.parse(h.body) as Hall).layout).length]));
-    const perHall = await ex.all<{ hall_id: string; n: number | string }>(
-      'SELECT hall_id, COUNT(*) AS n FROM showtimes GROUP BY hall_id',
-    );
-    const claims = await ex.get<{ n: number | string }>('SELECT COUNT(*) AS n FROM seat_claims');
-    return {
-      showtimes: perHall.reduce((sum, r) => sum + Number(r.n), 0),
-      seatShowtimes: perHall.reduce((sum, r) => sum + Number(r.n) * (seats.get(r.hall_id) ?? 0), 0),
-      claims: Number(claims?.n ?? 0),
-    };
-  });
-}
-
-interface ShowtimeRow {
-  id: string;
-  startsAt: string;
-  status: string;
-}
-
-/** Showtimes on sale starting between 1 hour and 5 days from the server's now, earliest first. */
-async function upcoming(server: TestServer): Promise<ShowtimeRow[]> {
-  const now = server.clock.now();
-  const from = new Date(now + 3_600_000).toISOString();
-  const to = new Date(now + 5 * 86_400_000).toISOString();
-  const res = await server.api('GET', `/showtimes?from=${from}&to=${to}&limit=2000`, {
-    token: server.adminToken,
-  });
-  if (res.status !== 200) throw new Error(`showtimes: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { showtimes: ShowtimeRow[] }).showtimes
-    .filter((s) => s.status === 'on_sale')
-    .sort((a, b) => a.startsAt.localeCompare(b.startsAt));
-}
-
-interface SoldTicket {
-  token: string;
-  showtimeId: string;
-  startsAt: string;
-}
-
-/**
- * Sells `count` tickets (orders of up to 50 standard seats, at most half of a showtime's free
- * seats each) over the showtimes in order, taking showtimes off the front of `showtimes`.
- */
-async function sellTickets(
-  server: TestServer,
-  showtimes: ShowtimeRow[],
-  count: number,
-): Promise<SoldTicket[]> {
-  const orders: { showtime: ShowtimeRow; seatIds: string[] }[] = [];
-  let planned = 0;
-  while (planned < count) {
-    const showtime = showtimes.shift();
-    if (showtime === undefined) throw new Error(`not enough showtimes to sell ${count} tickets`);
-    const free = await freeSeats(server, server.adminToken, showtime.id, ['standard']);
-    const take = free.slice(0, Math.min(Math.floor(free.length / 2), count - planned));
-    for (let i = 0; i < take.length; i += 50) orders.push({ showtime, seatIds: take.slice(i, i + 50) });
-    planned += take.length;
-  }
-  const sold = await pool(orders, 4, async ({ showtime, seatIds }) => {
-    const { order } = await sellSeats(server, server.adminToken, showtime.id, seatIds);
-    return order.tickets.map((t) => ({
-      token: t.token,
-      showtimeId: showtime.id,
-      startsAt: showtime.startsAt,
-    }));
-  });
-  return sold.flat();
-}
-
-/**
- * Admits tickets online through the server as another door would, showtime by showtime with the
- * server's clock at the door (a gate device's session does not expire when the clock moves).
- */
-async function admitOnline(
-  server: TestServer,
-  gateToken: string,
-  tickets: readonly SoldTicket[],
-): Promise<void> {
-  const byShowtime = new Map<string, SoldTicket[]>();
-  for (const ticket of tickets)
-    byShowtime.set(ticket.showtimeId, [...(byShowtime.get(ticket.showtimeId) ?? []), ticket]);
-  const realNow = server.clock.ms;
-  try {
-    for (const group of byShowtime.values()) {
-      server.clock.ms = Date.parse(group[0]?.startsAt ?? '') - 10 * 60_000;
-      await pool(group, 8, async (ticket) => {
-        const res = await server.api('POST', '/admissions', {
-          token: gateToken,
-          body: { token: ticket.token },
-        });
-        if (res.status !== 200 || (res.body as { verdict: string }).verdict !== 'admitted')
-          throw new Error(`admission: ${res.status} ${JSON.stringify(res.body)}`);
-      });
-    }
-  } finally {
-    server.clock.ms = realNow;
-  }
-}
-
-interface HoldTarget {
-  showtimeId: string;
-  seats: string[];
-}
-
-/** Free seats of each showtime (for holds), fetched over the API. */
-async function holdTargets(server: TestServer, showtimes: readonly ShowtimeRow[]): Promise<HoldTarget[]> {
-  return pool(showtimes, 8, async (s) => ({
-    showtimeId: s.id,
-    seats: await freeSeats(server, server.adminToken, s.id, ['standard']),
-  }));
-}
-
-async function hold(server: TestServer, showtimeId: string, seatIds: readonly string[]): Promise<string> {
-  const res = await server.api('POST', '/holds', { token: server.adminToken, body: { showtimeId, seatIds } });
-  if (res.status !== 201) throw new Error(`hold: ${res.status} ${JSON.stringify(res.body)}`);
-  return (res.body as { id: string }).id;
-}
-
-async function release(server: TestServer, holdId: string): Promise<void> {
-  const res = await server.api('DELETE', `/holds/${holdId}`, { token: server.adminToken });
-  if (res.status >= 300) throw new Error(`release: ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-// --- the core side -----------------------------------------------------------------------------
-
-interface BenchCore {
-  core: TerminalCore;
-  dataDir: string;
-  clock: ManualClock;
-  /** Read-only view of the core's SQLite file (WAL: sees each commit at once). */
-  view: Database.Database;
-  /** Link states with the time they were entered (performance.now()). */
-  states: { state: string; at: number }[];
-  replicaEvents: number;
-}
-
-function attach(core: TerminalCore, dataDir: string, clock: ManualClock, previous?: BenchCore): BenchCore {
-  const bench: BenchCore = previous ?? {
-    core,
-    dataDir,
-    clock,
-    view: new Database(join(dataDir, 'terminal.db'), { readonly: true, fileMustExist: true }),
-    states: [],
-    replicaEvents: 0,
-  };
-  bench.core = core;
-  core.events.on('event', (event: TerminalEvent) => {
-    if (event.type === 'replica') bench.replicaEvents += 1;
-    else if (event.type === 'status' && bench.states.at(-1)?.state !== event.status.connection)
-      bench.states.push({ state: event.status.connection, at: performance.now() });
-  });
-  return bench;
-}
-
-const coreMaxSeq = (c: BenchCore): number =>
-  (c.view.prepare('SELECT COALESCE(MAX(seq), 0) AS n FROM docs').get() as { n: number }).n;
-const coreMinCheckpoint = (c: BenchCore): number =>
-  (c.view.prepare('SELECT COALESCE(MIN(seq), 0) AS n FROM checkpoints').get() as { n: number }).n;
-const coreDocCount = (c: BenchCore): number =>
-  (c.view.prepare('SELECT COUNT(*) AS n FROM docs').get() as { n: number }).n;
-
-function fileMb(dataDir: string): number {
-  let bytes = 0;
-  for (const name of ['terminal.db', 'terminal.db-wal']) {
-    try {
-      bytes += statSync(join(dataDir, name)).size;
-    } catch {
-      // no WAL right now
-    }
-  }
-  return round(bytes / 1024 / 1024, 1);
-}
+/** How often the bench looks again while it waits: often, since the waits are timed. */
+const POLL_MS = 2;
 
 /**
  * Enrolls an empty core and times enroll → `online` (the core pulls every collection before it
@@ -312,13 +97,13 @@ async function bootstrap(server: TestServer, label: string, settleMs: number) {
   const clock = new ManualClock(server.clock.now());
   const core = openCore(dataDir, clock);
   const bench = attach(core, dataDir, clock);
-  const { code, serverUrl } = await enrollmentCode(server, 'gate');
+  const code = await enrollmentCode(server, 'gate');
   log(`${label}: enrolling an empty core`);
   const started = performance.now();
-  const enrolled = await core.handle('terminal.enroll', { serverUrl, code });
+  const enrolled = await core.handle('terminal.enroll', { serverUrl: server.url, code });
   if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
   const enrolledMs = ms(started);
-  await until(() => bench.states.some((s) => s.state === 'online'), 60_000, `${label} online`);
+  await waitFor(() => bench.states.some((s) => s.state === 'online'), 60_000, `${label} online`, POLL_MS);
   const onlineAt = bench.states.find((s) => s.state === 'online')?.at ?? Number.NaN;
   const onlineMs = onlineAt - started;
   const atOnline = { docs: coreDocCount(bench), seq: coreMaxSeq(bench) };
@@ -363,10 +148,11 @@ async function catchUpRound(
   changes: number,
   round_: number,
 ) {
-  await until(
+  await waitFor(
     async () => coreMaxSeq(c) === (await serverSeq(server)),
     10_000,
     'core caught up before the round',
+    POLL_MS,
   );
   c.core.close();
   const before = await serverSeq(server);
@@ -380,7 +166,8 @@ async function catchUpRound(
   });
   const madeAt = performance.now();
   await pool(jobs, 8, async (job) => {
-    await release(server, await hold(server, job.showtimeId, job.seatIds));
+    const { id } = await holdSeats(server, server.adminToken, job.showtimeId, job.seatIds);
+    await releaseHold(server, server.adminToken, id);
   });
   const after = await serverSeq(server);
   log(
@@ -401,9 +188,9 @@ async function catchUpRound(
     if (Number.isNaN(checkpointMs) && coreMinCheckpoint(c) >= after) checkpointMs = ms(started);
     return !Number.isNaN(replicaMs) && c.states.some((s) => s.state === 'online');
   };
-  await until(check, 15_000, 'core caught up', 1);
+  await waitFor(check, 15_000, 'core caught up', 1);
   // The checkpoints should follow at once; a core that never gets there is reported, not waited on.
-  await until(() => check() && !Number.isNaN(checkpointMs), 3000, 'checkpoints', 1).catch(() => undefined);
+  await waitFor(() => check() && !Number.isNaN(checkpointMs), 3000, 'checkpoints', 1).catch(() => undefined);
   const onlineMs = (c.states.find((s) => s.state === 'online')?.at ?? Number.NaN) - started;
   await sleep(300);
   const linkDrops = c.states.filter((s) => s.at > started && s.state === 'offline').length;
@@ -415,107 +202,6 @@ async function catchUpRound(
     checkpointMs: Number.isNaN(checkpointMs) ? null : round(checkpointMs, 1),
     /** Link drops from start until 300 ms after catching up. */
     linkDrops,
-  };
-}
-
-/** A core process of its own (the headless CLI), enrolled against the server; RSS once online. */
-async function coreProcessMemory(server: TestServer) {
-  const dataDir = mkdtempSync(join(tmpdir(), 'marquee-core-bench-mem-'));
-  const { code, serverUrl } = await enrollmentCode(server, 'gate');
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', 'desktop/core/src/cli.ts', '--server', serverUrl, '--code', code, '--data', dataDir],
-    { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] },
-  );
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (codeOut) => resolve(codeOut)));
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-2000);
-  });
-  const pid = child.pid;
-  if (pid === undefined) throw new Error('core process: no pid');
-  try {
-    const lines = createInterface({ input: child.stdout });
-    const startedAt = performance.now();
-    let readyRssMb = Number.NaN;
-    const online = new Promise<number>((resolve, reject) => {
-      lines.on('line', (line) => {
-        let message: { ready?: unknown; event?: TerminalEvent };
-        try {
-          message = JSON.parse(line) as typeof message;
-        } catch {
-          return;
-        }
-        if (message.ready !== undefined) readyRssMb = memoryOf(pid).rssMb;
-        const event = message.event;
-        if (event?.type === 'status' && event.status.connection === 'online') resolve(ms(startedAt));
-      });
-      void exited.then((exitCode) => reject(new Error(`core process exited (${exitCode}): ${stderr}`)));
-    });
-    let timer: NodeJS.Timeout | undefined;
-    const onlineMs = await Promise.race([
-      online,
-      new Promise<never>((_, reject) => {
-        timer = setTimeout(() => reject(new Error('core process: not online after 60 s')), 60_000);
-      }),
-    ]).finally(() => clearTimeout(timer));
-    const view = new Database(join(dataDir, 'terminal.db'), { readonly: true, fileMustExist: true });
-    let documents: number;
-    try {
-      documents = (view.prepare('SELECT COUNT(*) AS n FROM docs').get() as { n: number }).n;
-    } finally {
-      view.close();
-    }
-    const atOnline = memoryOf(pid);
-    // Let it settle (stream catch-up, lease timer, GC) and measure again.
-    await sleep(2000);
-    const settled = memoryOf(pid);
-    const rssMb = Math.max(atOnline.rssMb, settled.rssMb);
-    return {
-      documents,
-      onlineSeconds: round(onlineMs / 1000, 2),
-      startupRssMb: round(readyRssMb, 1),
-      rssMbAtOnline: round(atOnline.rssMb, 1),
-      rssMbSettled: round(settled.rssMb, 1),
-      peakRssMb: round(settled.peakRssMb, 1),
-      target: { maxRssMb: TARGETS.coreRssMb },
-      met: rssMb < TARGETS.coreRssMb,
-    };
-  } finally {
-    if (child.exitCode === null) child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 5000);
-    await exited;
-    clearTimeout(timer);
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-/**
- * Offline door: the core's link is down (server stopped). Each scan is `ticket.admit` through the
- * terminal API with the core's clock inside the ticket's door window; timed per call.
- */
-async function scanAll(c: BenchCore, tickets: readonly SoldTicket[], expected: string) {
-  const times: number[] = [];
-  const verdicts = new Map<string, number>();
-  const cpuBefore = process.cpuUsage();
-  for (const ticket of tickets) {
-    c.clock.wallMs = Date.parse(ticket.startsAt) - 10 * 60_000;
-    const started = performance.now();
-    const result = await c.core.handle('ticket.admit', { token: ticket.token });
-    times.push(ms(started));
-    const verdict = result.ok
-      ? `${result.value.verdict}${result.value.offline ? '' : ' (online!)'}`
-      : result.error.code;
-    verdicts.set(verdict, (verdicts.get(verdict) ?? 0) + 1);
-  }
-  const cpu = process.cpuUsage(cpuBefore);
-  const summary = summarize(times);
-  return {
-    ...summary,
-    /** CPU time of this process per scan (user + system): what a scan costs, whatever else runs. */
-    cpuMsPerScan: round((cpu.user + cpu.system) / 1000 / tickets.length, 3),
-    verdicts: Object.fromEntries(verdicts),
-    allExpected: verdicts.get(expected) === tickets.length,
   };
 }
 
@@ -576,7 +262,7 @@ export async function runCoreBench(options: { quick?: boolean } = {}): Promise<R
     );
     await pool(targets.slice(0, config.heldShowtimes), 8, async (t) => {
       const n = Math.min(40, Math.floor(t.seats.length / 3));
-      await hold(server, t.showtimeId, t.seats.slice(-n));
+      await holdSeats(server, server.adminToken, t.showtimeId, t.seats.slice(-n));
       t.seats = t.seats.slice(0, -n);
     });
     const shape = await siteShape(server);
@@ -608,18 +294,19 @@ export async function runCoreBench(options: { quick?: boolean } = {}): Promise<R
 
     // 4. memory of a core process with the full replica (the server still up, in this process).
     log('memory: a core process bootstrapping the site');
-    const memory = await coreProcessMemory(server);
+    const memory = await coreProcessMemory(server, TARGETS.coreRssMb);
     log(`memory: ${memory.rssMbSettled} MB RSS settled (peak ${memory.peakRssMb} MB)`);
 
     // 3. offline scans: stop the server, wait for the link to drop, scan every ticket twice.
-    await until(
+    await waitFor(
       async () => coreMaxSeq(c) === (await serverSeq(server)),
       10_000,
       'core caught up before scanning',
+      POLL_MS,
     );
     const serverSeqAtStop = await serverSeq(server);
     await done('server');
-    await until(() => c.core.status().connection !== 'online', 10_000, 'core offline');
+    await waitFor(() => c.core.status().connection !== 'online', 10_000, 'core offline', POLL_MS);
     // The in-process server just deleted its data dir and the memory child its own: let that I/O
     // settle so the scans measure the door, not this harness.
     await sleep(1000);

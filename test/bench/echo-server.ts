@@ -4,6 +4,7 @@
  * request. Prints `{url, pid}` when ready; exits on SIGTERM or when stdin closes.
  */
 import { createServer } from 'node:http';
+import { serveAsChild } from './echo-process.ts';
 
 const server = createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -24,17 +25,4 @@ const server = createServer((req, res) => {
     res.end(body);
   });
 });
-server.keepAliveTimeout = 5000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
-});
-
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+serveAsChild(server);

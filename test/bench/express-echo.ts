@@ -6,6 +6,7 @@
  */
 import { createServer } from 'node:http';
 import express from 'express';
+import { serveAsChild } from './echo-process.ts';
 
 const app = express();
 app.disable('x-powered-by');
@@ -15,17 +16,4 @@ app.post('/api/v1/holds', (req, res) => {
 });
 
 const server = createServer(app);
-server.keepAliveTimeout = 5000;
-server.listen(0, '127.0.0.1', () => {
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no address');
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${address.port}`, pid: process.pid })}\n`);
-});
-
-const stop = () => {
-  server.close(() => process.exit(0));
-  server.closeAllConnections();
-};
-process.on('SIGTERM', stop);
-process.stdin.on('end', stop);
-process.stdin.resume();
+serveAsChild(server);

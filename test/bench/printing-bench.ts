@@ -19,7 +19,8 @@ import { enqueuePrintJobs } from '../../desktop/core/src/printing/print-queue.ts
 import { PrinterService } from '../../desktop/core/src/printing/printer-service.ts';
 import type { PrintedOutput } from '../../desktop/core/src/printing/virtual-printer.ts';
 import { openStore } from '../../desktop/core/src/store.ts';
-import { virtualPrinterOn, waitUntil, writeHardwareConfig } from '../hardware/support.ts';
+import { virtualPrinterOn, writeHardwareConfig } from '../hardware/support.ts';
+import { waitFor } from '../support/wait.ts';
 import { round, summarize } from './stats.ts';
 
 const BAUD = 115200;
@@ -114,7 +115,7 @@ export async function runPrintingBench(options: PrintingBenchOptions = {}) {
   });
   try {
     service.start();
-    await waitUntil(() => service.status().printers[0]?.state === 'online', 10_000, 'the printer online');
+    await waitFor(() => service.status().printers[0]?.state === 'online', 10_000, 'the printer online');
     log(`printing: ${samples} sales of one ticket at ${BAUD} baud`);
     const toLastByte: number[] = [];
     const toConfirmed: number[] = [];
@@ -132,7 +133,7 @@ export async function runPrintingBench(options: PrintingBenchOptions = {}) {
       service.notify();
       const printed = await page;
       toLastByte.push(printed.at - started);
-      await waitUntil(() => service.status().queue.printing === 0, 10_000, 'the job confirmed');
+      await waitFor(() => service.status().queue.printing === 0, 10_000, 'the job confirmed');
       toConfirmed.push(performance.now() - started);
     }
     const saleToLastByte = summarize(toLastByte);

@@ -16,21 +16,14 @@
  * React commit); `remoteToPaint` = the other till's `seats.hold`/`seats.release` call → painted
  * frame (the Node and page clocks compared through their epoch time origins). Progress on stderr.
  */
-import type { Browser, Page } from 'playwright-core';
-import {
-  boxOfficeShowings,
-  buildRenderer,
-  en,
-  launchChromium,
-  openTerminalPage,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  type E2eTerminal,
-  type TerminalPage,
-} from '../e2e/harness.ts';
+import type { Page } from 'playwright-core';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
+import { toEnglish, type TerminalPage } from '../e2e/browser.ts';
+import { NO_LEASES, startE2eWorld } from '../e2e/fixture.ts';
+import { boxOfficeShowings, type E2eTerminal } from '../e2e/harness.ts';
 import type { TestServer } from '../support/server.ts';
-import { round, sleep, summarize } from './stats.ts';
+import { waitFor } from '../support/wait.ts';
+import { round, summarize } from './stats.ts';
 
 const HALL = 'Hall 1';
 const CHANGES = 30;
@@ -108,13 +101,8 @@ interface Frame {
 }
 
 /** Polls an expression in the page (`waitForFunction` evaluates strings with eval, which the CSP refuses). */
-async function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
-  const until = performance.now() + timeoutMs;
-  while ((await page.evaluate(expression)) !== true) {
-    if (performance.now() > until)
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${expression}`);
-    await sleep(5);
-  }
+function waitInPage(page: Page, expression: string, timeoutMs: number): Promise<void> {
+  return waitFor(async () => (await page.evaluate(expression)) === true, timeoutMs, expression, 5);
 }
 
 async function hallShowing(server: TestServer, till: E2eTerminal): Promise<{ index: number; id: string }> {
@@ -141,19 +129,15 @@ export async function runSeatMapBench(options: SeatMapBenchOptions = {}): Promis
   const cleanup: (() => Promise<unknown>)[] = [];
   try {
     log('building the renderer (cached), starting the server, two box-office cores and Chromium');
-    const rendererDir = await buildRenderer();
-    const server = await startE2eServer();
-    cleanup.push(() => server.close());
-    const noLeases = { leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 } };
-    const till = await startTerminal(server, rendererDir, 'box_office', noLeases);
-    cleanup.push(() => till.close());
-    const otherTill = await startTerminal(server, rendererDir, 'box_office', noLeases);
-    cleanup.push(() => otherTill.close());
-    const browser: Browser = await launchChromium();
-    cleanup.push(() => browser.close());
+    const world = await startE2eWorld({
+      till: { profile: 'box_office', leasePolicy: NO_LEASES },
+      otherTill: { profile: 'box_office', leasePolicy: NO_LEASES },
+    });
+    cleanup.push(() => world.close());
+    const { till, otherTill } = world.terminals;
 
-    const show = await hallShowing(server, till);
-    const opened: TerminalPage = await openTerminalPage(browser, till);
+    const show = await hallShowing(world.server, till);
+    const opened: TerminalPage = await world.open(till);
     const { page } = opened;
     await page.addInitScript(INSTRUMENT);
     await page.reload();

@@ -3,8 +3,7 @@
  * temp dir, demo multiplex seeded), a few enrolled box-office terminals, then one JSON line on
  * stdout: `{url, pid, adminToken, deviceTokens, bootMs}`. Exits on SIGTERM or when stdin closes.
  */
-import { randomBytes } from 'node:crypto';
-import { generateSigningKeyPair, publicKeyToB64 } from '@marquee/shared';
+import { enrollDevice } from '../support/enroll.ts';
 import { startTestServer } from '../support/server.ts';
 
 export interface BenchServerInfo {
@@ -21,20 +20,8 @@ async function main(): Promise<void> {
   const started = performance.now();
   const server = await startTestServer();
   const deviceTokens: string[] = [];
-  for (let i = 0; i < DEVICES; i++) {
-    const code = await server.api('POST', '/devices/enrollment-codes', {
-      token: server.adminToken,
-      body: { name: `bench-box-office-${i + 1}`, profile: 'box_office' },
-    });
-    if (code.status !== 201) throw new Error(`enrollment code: ${code.status} ${JSON.stringify(code.body)}`);
-    const publicKey = publicKeyToB64(generateSigningKeyPair(randomBytes(32)).publicKey);
-    const enrolled = await server.api('POST', '/devices/enroll', {
-      body: { code: (code.body as { code: string }).code, publicKey },
-    });
-    if (enrolled.status !== 201)
-      throw new Error(`enroll: ${enrolled.status} ${JSON.stringify(enrolled.body)}`);
-    deviceTokens.push((enrolled.body as { token: string }).token);
-  }
+  for (let i = 0; i < DEVICES; i++)
+    deviceTokens.push((await enrollDevice(server, 'box_office', `bench-box-office-${i + 1}`)).token);
   const info: BenchServerInfo = {
     url: server.url,
     pid: process.pid,

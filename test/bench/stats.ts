@@ -1,4 +1,5 @@
 /** Small numeric helpers for the benchmark summary. */
+import { seededRandom } from '../../shared/src/testing/random.ts';
 
 export interface LatencySummary {
   count: number;
@@ -39,16 +40,9 @@ export const elapsedMs = (started: bigint): number => Number(process.hrtime.bigi
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Deterministic shuffle (mulberry32), so two runs race the same order. */
+/** Deterministic shuffle, so two runs race the same order. */
 export function shuffled<T>(items: readonly T[], seed: number): T[] {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  const next = seededRandom(seed);
   const out = [...items];
   for (let i = out.length - 1; i > 0; i--) {
     const j = Math.floor(next() * (i + 1));

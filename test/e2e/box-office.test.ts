@@ -3,53 +3,24 @@
  * refunds a ticket of a scanned order with a supervisor's sign-off, and watches a seat taken at another till appear on
  * the seat map at once.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import { formatAmount, formatMoney } from '@marquee/shared';
-import type { TestServer } from '../support/server.ts';
-import {
-  boxOfficeShowings,
-  buildRenderer,
-  checkScreen,
-  en,
-  expectCleanScreens,
-  launchChromium,
-  minorUnitsOf,
-  openTerminalPage,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  type E2eTerminal,
-  type TerminalPage,
-} from './harness.ts';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
+import { sellBest } from '../support/sell.ts';
+import { adultTicketTypeId } from '../support/test-showtime.ts';
+import { checkScreen, expectCleanScreens, minorUnitsOf, toEnglish, type TerminalPage } from './browser.ts';
+import { NO_LEASES, useE2eWorld } from './fixture.ts';
+import { boxOfficeShowings } from './harness.ts';
 
-let server: TestServer;
-let till: E2eTerminal;
-let otherTill: E2eTerminal;
-let browser: Browser;
-const pages: TerminalPage[] = [];
-
-beforeAll(async () => {
-  const rendererDir = await buildRenderer();
-  browser = await launchChromium();
-  server = await startE2eServer();
+const world = useE2eWorld({
   // No leases: every seat in these tests is sold online.
-  const noLeases = { leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 } };
-  till = await startTerminal(server, rendererDir, 'box_office', noLeases);
-  otherTill = await startTerminal(server, rendererDir, 'box_office', noLeases);
-}, 240_000);
-
-afterAll(async () => {
-  for (const { context } of pages) await context.close();
-  await browser.close();
-  await till.close();
-  await otherTill.close();
-  await server.close();
+  till: { profile: 'box_office', leasePolicy: NO_LEASES },
+  otherTill: { profile: 'box_office', leasePolicy: NO_LEASES },
 });
 
+/** The first till's page, in English, once it lists today's showings. */
 async function openTill(): Promise<TerminalPage> {
-  const opened = await openTerminalPage(browser, till);
-  pages.push(opened);
+  const opened = await world.open(world.terminals.till);
   await toEnglish(opened.page);
   await opened.page
     .getByRole('navigation', { name: en.showtimesToday })
@@ -94,6 +65,7 @@ describe('the box office', () => {
 
     // The server has the order: its prices, the cash tendered, the change.
     const code = (await page.locator('.order-code strong').textContent()) ?? '';
+    const { server } = world;
     const order = await server.api('GET', `/orders/${code}`, { token: server.adminToken });
     expect(order.status).toBe(200);
     expect(order.body).toMatchObject({ status: 'paid', total, change: 3750 });
@@ -103,19 +75,10 @@ describe('the box office', () => {
   }, 90_000);
 
   it('refunds one ticket of a scanned order with a supervisor sign-off, and the seat is for sale again', async () => {
-    const [show] = await boxOfficeShowings(till);
-    const seats = (await till.call('seats.bestAvailable', { showtimeId: show!.id, count: 2 }))!;
-    const hold = await till.call('seats.hold', { showtimeId: show!.id, seatIds: seats });
-    const types = (await server.api('GET', `/showtimes/${show!.id}`, { token: server.adminToken })).body
-      .ticketTypes;
-    const adult = types.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-    const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-    const quote = await till.call('order.quote', { showtimeId: show!.id, lines });
-    const sale = await till.call('order.sell', {
-      holdId: hold.id,
-      lines,
-      payments: [{ method: 'cash', amount: quote.total }],
-    });
+    const { server, terminals } = world;
+    const [show] = await boxOfficeShowings(terminals.till);
+    const adult = await adultTicketTypeId(server, show!.id);
+    const { sale } = await sellBest(terminals.till, show!.id, adult, 2);
     const [refunded, kept] = [sale.tickets[0]!, sale.tickets[1]!];
 
     const till1 = await openTill();
@@ -151,6 +114,7 @@ describe('the box office', () => {
   it('repaints the seat map within a second when another till takes a seat', async () => {
     const till1 = await openTill();
     const { page } = till1;
+    const { till, otherTill } = world.terminals;
     const showings = await boxOfficeShowings(till);
     const index = 1; // the second showing: the first tests sold from the first one
     const show = showings[index]!;

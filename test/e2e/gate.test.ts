@@ -8,52 +8,22 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import QRCode from 'qrcode';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { TestServer } from '../support/server.ts';
-import {
-  buildRenderer,
-  checkScreen,
-  en,
-  expectCleanScreens,
-  launchChromium,
-  openTerminalPage,
-  sellAtTill,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  type E2eTerminal,
-  type TerminalPage,
-} from './harness.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
+import { checkScreen, expectCleanScreens, launchChromium, toEnglish, type TerminalPage } from './browser.ts';
+import { NO_LEASES, useE2eWorld } from './fixture.ts';
+import { sellAtTill } from './harness.ts';
 
-let server: TestServer;
-let till: E2eTerminal;
-let gate: E2eTerminal;
-let browser: Browser;
-const pages: TerminalPage[] = [];
-const workDir = mkdtempSync(join(tmpdir(), 'marquee-e2e-gate-'));
-
-beforeAll(async () => {
-  const rendererDir = await buildRenderer();
-  browser = await launchChromium();
-  server = await startE2eServer();
-  const noLeases = { leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 } };
-  till = await startTerminal(server, rendererDir, 'box_office', noLeases);
-  gate = await startTerminal(server, rendererDir, 'gate');
-}, 240_000);
-
-afterAll(async () => {
-  for (const { context } of pages) await context.close();
-  await browser.close();
-  await till.close();
-  await gate.close();
-  await server.close();
-  rmSync(workDir, { recursive: true, force: true });
+const world = useE2eWorld({
+  till: { profile: 'box_office', leasePolicy: NO_LEASES },
+  gate: { profile: 'gate' },
 });
+const workDir = mkdtempSync(join(tmpdir(), 'marquee-e2e-gate-'));
+afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
+/** The gate's page, in English, once it asks for a ticket. */
 async function openGate(): Promise<TerminalPage> {
-  const opened = await openTerminalPage(browser, gate);
-  pages.push(opened);
+  const opened = await world.open(world.terminals.gate);
   await toEnglish(opened.page);
   await opened.page.getByRole('heading', { name: en.scanPrompt }).waitFor();
   return opened;
@@ -61,7 +31,7 @@ async function openGate(): Promise<TerminalPage> {
 
 describe('the entrance', () => {
   it('admits a ticket and refuses the same ticket when it comes back', async () => {
-    const sale = await sellAtTill(server, till, 1);
+    const sale = await sellAtTill(world.server, world.terminals.till, 1);
     const token = sale.tickets[0]!.token;
     const door = await openGate();
     const { page } = door;
@@ -84,6 +54,7 @@ describe('the entrance', () => {
     await checkScreen(door, 'gate-already-used');
 
     // The server agrees: one admission, and a third try there is refused too.
+    const { server } = world;
     const again = await server.api('POST', '/admissions', { token: server.adminToken, body: { token } });
     expect(again.body.verdict).toBe('already_admitted');
     expectCleanScreens(door);
@@ -95,7 +66,7 @@ describe('the entrance', () => {
       if (found.status !== 0)
         throw new Error(`${tool} is needed for the fake camera: apt-get install -y ${tool}`);
     }
-    const sale = await sellAtTill(server, till, 1);
+    const sale = await sellAtTill(world.server, world.terminals.till, 1);
     const token = sale.tickets[0]!.token;
     // The ticket's QR code as a printer would print it, filmed by a camera: a PNG made into a video.
     const png = join(workDir, 'ticket-qr.png');
@@ -133,8 +104,7 @@ describe('the entrance', () => {
     ]);
     try {
       // The camera starts with the page and the verdict stays up for 3 s: watch from the start.
-      const door = await openTerminalPage(cameraBrowser, gate, { camera: true });
-      pages.push(door);
+      const door = await world.open(world.terminals.gate, { browser: cameraBrowser, camera: true });
       const { page } = door;
       await page.locator('.verdict.verdict--go').waitFor({ timeout: 20_000 });
       await checkScreen(door, 'gate-camera-admitted');

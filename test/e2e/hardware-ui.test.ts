@@ -4,62 +4,36 @@
  * printer is out of paper while a ticket waits, then prints it once when paper is back.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { TestServer } from '../support/server.ts';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
 import {
   removeTempDirs,
   tempDir,
   virtualPrinterOn,
-  waitUntil,
   writeHardwareConfig,
   type Bench,
 } from '../hardware/support.ts';
-import {
-  buildRenderer,
-  en,
-  launchChromium,
-  openTerminalPage,
-  sellAtTill,
-  screenshot,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  type E2eTerminal,
-  type TerminalPage,
-} from './harness.ts';
+import { waitFor } from '../support/wait.ts';
+import { screenshot, toEnglish } from './browser.ts';
+import { NO_LEASES, useE2eWorld } from './fixture.ts';
+import { sellAtTill } from './harness.ts';
 
-let server: TestServer;
-let till: E2eTerminal;
-let gate: E2eTerminal;
-let browser: Browser;
+const world = useE2eWorld({
+  till: { profile: 'box_office', leasePolicy: NO_LEASES },
+  gate: { profile: 'gate' },
+});
 let bench: Bench;
-const pages: TerminalPage[] = [];
-
 beforeAll(async () => {
-  const rendererDir = await buildRenderer();
-  browser = await launchChromium();
-  server = await startE2eServer();
-  const noLeases = { leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 } };
-  till = await startTerminal(server, rendererDir, 'box_office', noLeases);
-  gate = await startTerminal(server, rendererDir, 'gate');
   bench = await virtualPrinterOn(tempDir('marquee-e2e-printer-'), 'till', { png: false });
-}, 240_000);
-
+});
 afterAll(async () => {
-  for (const { context } of pages) await context.close();
-  await browser.close();
   await bench.close();
-  await till.close();
-  await gate.close();
-  await server.close();
   removeTempDirs();
 });
 
 describe('lobby hardware on screen', () => {
   it('admits a ticket read by a hand scanner typing into the gate screen', async () => {
-    const sale = await sellAtTill(server, till, 1);
-    const door = await openTerminalPage(browser, gate);
-    pages.push(door);
+    const sale = await sellAtTill(world.server, world.terminals.till, 1);
+    const door = await world.open(world.terminals.gate);
     const { page } = door;
     await toEnglish(page);
     await page.getByRole('heading', { name: en.scanPrompt }).waitFor();
@@ -72,11 +46,11 @@ describe('lobby hardware on screen', () => {
   });
 
   it('shows the printer out of paper while a ticket waits, and prints it once when paper is back', async () => {
+    const { till } = world.terminals;
     writeHardwareConfig(till.dataDir, {
       printer: { path: bench.pty.terminal, baudRate: 115200, columns: 48 },
     });
-    const boxOffice = await openTerminalPage(browser, till);
-    pages.push(boxOffice);
+    const boxOffice = await world.open(till);
     const { page } = boxOffice;
     await toEnglish(page);
     const printer = page.getByTestId('printer-status');
@@ -85,7 +59,7 @@ describe('lobby hardware on screen', () => {
     bench.printer.setPaper('out');
     await printer.filter({ hasText: en.printerPaperOut }).waitFor({ timeout: 15_000 });
     const before = bench.printer.pages.length;
-    const sale = await sellAtTill(server, till, 1);
+    const sale = await sellAtTill(world.server, till, 1);
     const token = sale.tickets[0]!.token;
     // The ticket and its receipt wait in the queue.
     await printer.filter({ hasText: en.printerQueued(2) }).waitFor({ timeout: 15_000 });
@@ -95,7 +69,7 @@ describe('lobby hardware on screen', () => {
     bench.printer.setPaper('ok');
     await printer.filter({ hasText: en.printerOnline }).waitFor({ timeout: 15_000 });
     const ticketPages = () => bench.printer.pages.slice(before).filter((p) => p.qrCodes.includes(token));
-    await waitUntil(() => ticketPages().length > 0, 15_000, 'the waiting ticket printed');
+    await waitFor(() => ticketPages().length > 0, 15_000, 'the waiting ticket printed');
     await page.waitForTimeout(1500);
     // Printed once: paper-out did not make the queue send it twice.
     expect(ticketPages()).toHaveLength(1);

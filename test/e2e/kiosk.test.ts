@@ -3,49 +3,17 @@
  * time, party, seats, summary and (simulated) card payment to their tickets, and the kiosk is
  * ready for the next customer. The sale is on the server, at the server's prices.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { TestServer } from '../support/server.ts';
-import {
-  buildRenderer,
-  checkScreen,
-  en,
-  expectCleanScreens,
-  launchChromium,
-  openTerminalPage,
-  salesSeen,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  type E2eTerminal,
-  type TerminalPage,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
+import { checkScreen, expectCleanScreens, salesSeen, toEnglish } from './browser.ts';
+import { NO_LEASES, useE2eWorld } from './fixture.ts';
 
-let server: TestServer;
-let kiosk: E2eTerminal;
-let browser: Browser;
-let screen: TerminalPage | undefined;
-
-beforeAll(async () => {
-  const rendererDir = await buildRenderer();
-  browser = await launchChromium();
-  server = await startE2eServer();
-  kiosk = await startTerminal(server, rendererDir, 'kiosk', {
-    leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
-  });
-}, 240_000);
-
-afterAll(async () => {
-  await screen?.context.close();
-  await browser.close();
-  await kiosk.close();
-  await server.close();
-});
+const world = useE2eWorld({ kiosk: { profile: 'kiosk', leasePolicy: NO_LEASES } });
 
 describe('the kiosk', () => {
   it('sells two adult tickets from the attract screen to "enjoy the film", then waits for the next customer', async () => {
     // A portrait touch screen, as kiosks are mounted.
-    screen = await openTerminalPage(browser, kiosk, { viewport: { width: 1080, height: 1600 } });
+    const screen = await world.open(world.terminals.kiosk, { viewport: { width: 1080, height: 1600 } });
     const { page } = screen;
     const title = (text: string) => page.getByRole('heading', { level: 1, name: text });
     await page.getByRole('button', { name: /Buy tickets|购票/ }).waitFor();
@@ -102,6 +70,7 @@ describe('the kiosk', () => {
     expect(sales).toHaveLength(1);
     const sale = sales[0]!;
     expect(sale.offline).toBe(false);
+    const { server } = world;
     const order = await server.api('GET', `/orders/${sale.orderId}`, { token: server.adminToken });
     expect(order.status).toBe(200);
     expect(order.body).toMatchObject({ status: 'paid', total: sale.total });

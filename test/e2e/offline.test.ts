@@ -4,59 +4,21 @@
  * cashier made it. The terminal reaches the server through a relay on a fixed port, so the server
  * can be stopped for real and started again (on the same database) elsewhere.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import type { TestServer } from '../support/server.ts';
-import {
-  boxOfficeShowings,
-  buildRenderer,
-  checkScreen,
-  en,
-  expectCleanScreens,
-  launchChromium,
-  openTerminalPage,
-  Relay,
-  salesSeen,
-  startE2eServer,
-  startTerminal,
-  toEnglish,
-  waitFor,
-  type E2eTerminal,
-  type TerminalPage,
-} from './harness.ts';
+import { describe, expect, it } from 'vitest';
+import { en } from '../../desktop/renderer/src/i18n/strings.ts';
+import { waitFor } from '../support/wait.ts';
+import { checkScreen, expectCleanScreens, salesSeen, toEnglish } from './browser.ts';
+import { useE2eWorld } from './fixture.ts';
+import { boxOfficeShowings } from './harness.ts';
 
-const serverDir = mkdtempSync(join(tmpdir(), 'marquee-e2e-offline-server-'));
-let server: TestServer | undefined;
-let relay: Relay;
-let till: E2eTerminal;
-let browser: Browser;
-let screen: TerminalPage | undefined;
-
-beforeAll(async () => {
-  const rendererDir = await buildRenderer();
-  browser = await launchChromium();
-  server = await startE2eServer({ dataDir: serverDir });
-  relay = await Relay.start(Number(new URL(server.url).port));
-  till = await startTerminal(server, rendererDir, 'box_office', {
-    serverUrl: relay.url,
-    leasePolicy: { seatsPerShowtime: 4, hoursAhead: 12 },
-  });
-}, 240_000);
-
-afterAll(async () => {
-  await screen?.context.close();
-  await browser.close();
-  await till.close();
-  await relay.close();
-  await server?.close();
-  rmSync(serverDir, { recursive: true, force: true });
-});
+const world = useE2eWorld(
+  { till: { profile: 'box_office', leasePolicy: { seatsPerShowtime: 4, hoursAhead: 12 } } },
+  { restartable: true },
+);
 
 describe('a box office without its server', () => {
   it('sells leased seats while the server is down, and the server has the sale after it returns', async () => {
+    const { till } = world.terminals;
     await waitFor(() => till.core.status().leaseSeatsLeft >= 4, 20_000, 'leases granted');
     // The first showing on the till's list with seats leased to this till.
     const showings = (await boxOfficeShowings(till)).slice(0, 9);
@@ -76,15 +38,13 @@ describe('a box office without its server', () => {
     const show = showings[index]!;
     const seats = leased.slice(0, 2);
 
-    screen = await openTerminalPage(browser, till);
+    const screen = await world.open(till);
     const { page } = screen;
     await toEnglish(page);
     await page.getByRole('navigation', { name: en.showtimesToday }).getByRole('button').first().waitFor();
 
     // The server goes away (stopped, not just unreachable).
-    await server!.close();
-    server = undefined;
-    relay.retarget(undefined);
+    await world.stopServer();
     await page.getByText(en.connectionOffline, { exact: true }).waitFor({ timeout: 15_000 });
     await checkScreen(screen, 'box-office-offline');
 
@@ -105,12 +65,12 @@ describe('a box office without its server', () => {
     expect(sale?.tickets.map((t) => t.seatId).sort()).toEqual([...seats].sort());
 
     // The server comes back on the same database; the till reconnects and sends the sale.
-    server = await startE2eServer({ dataDir: serverDir });
-    relay.retarget(Number(new URL(server.url).port));
+    await world.startServer();
     await page.getByText(en.connectionOnline, { exact: true }).waitFor({ timeout: 20_000 });
     await page.getByText(en.outboxClear).waitFor({ timeout: 20_000 });
     await checkScreen(screen, 'box-office-back-online');
 
+    const { server } = world;
     const order = await server.api('GET', `/orders/${sale!.orderId}`, { token: server.adminToken });
     expect(order.status).toBe(200);
     expect(order.body).toMatchObject({ status: 'paid', total: sale!.total });

@@ -8,89 +8,28 @@
  * printer may well have printed it (it keeps what it received) — it is flagged for an operator,
  * who confirms it or reprints it marked REPRINT.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Result, TerminalCall, TerminalOutput } from '@marquee/shared';
+import { enrollmentCode } from '../support/enroll.ts';
+import { sellBest, showtimesAhead } from '../support/sell.ts';
 import { startTestServer, type TestServer } from '../support/server.ts';
+import {
+  killTerminalProcesses,
+  startTerminalProcess,
+  type TerminalProcess,
+} from '../support/terminal-process.ts';
+import { adultTicketTypeId } from '../support/test-showtime.ts';
 import {
   removeTempDirs,
   requireTool,
   tempDir,
   virtualPrinterOn,
-  waitUntil,
   writeHardwareConfig,
   type Bench,
 } from './support.ts';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-interface Terminal {
-  call<C extends TerminalCall>(call: C, input: unknown): Promise<TerminalOutput<C>>;
-  kill9(): Promise<void>;
-}
-
-const children = new Set<ChildProcess>();
-
-/** The headless terminal, driven over its JSON-lines stdin/stdout. */
-async function startTerminal(dataDir: string, enroll?: { server: string; code: string }): Promise<Terminal> {
-  const args = ['--import', 'tsx', 'desktop/core/src/cli.ts', '--data', dataDir];
-  if (enroll !== undefined) args.push('--server', enroll.server, '--code', enroll.code);
-  const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['pipe', 'pipe', 'pipe'] });
-  children.add(child);
-  let errors = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    errors += chunk.toString('utf8');
-  });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const pending = new Map<number, (result: unknown) => void>();
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`terminal did not start: ${errors}`)), 30_000);
-    void exited.then(() => {
-      clearTimeout(timer);
-      reject(new Error(`terminal exited: ${errors}`));
-    });
-    createInterface({ input: child.stdout }).on('line', (line) => {
-      let message: { id?: number; result?: unknown; ready?: unknown };
-      try {
-        message = JSON.parse(line);
-      } catch {
-        return;
-      }
-      if (message.ready !== undefined) {
-        clearTimeout(timer);
-        resolve();
-      }
-      if (typeof message.id === 'number') {
-        pending.get(message.id)?.(message.result);
-        pending.delete(message.id);
-      }
-    });
-  });
-  let nextId = 1;
-  return {
-    async call(call, input) {
-      const result = await new Promise<Result<TerminalOutput<typeof call>>>((resolve) => {
-        const id = nextId++;
-        pending.set(id, (value) => {
-          resolve(value as Result<TerminalOutput<typeof call>>);
-        });
-        child.stdin.write(`${JSON.stringify({ id, call, input })}\n`);
-      });
-      if (!result.ok) throw new Error(`${call}: ${result.error.code} ${result.error.message}`);
-      return result.value;
-    },
-    async kill9() {
-      child.kill('SIGKILL');
-      await exited;
-      children.delete(child);
-    },
-  };
-}
+import { waitFor } from '../support/wait.ts';
 
 let server: TestServer;
 let showIndex = 0;
@@ -101,7 +40,7 @@ beforeAll(async () => {
   server = await startTestServer();
 });
 afterAll(async () => {
-  for (const child of children) child.kill('SIGKILL');
+  await killTerminalProcesses();
   for (const bench of benches) await bench.close();
   await server.close();
   removeTempDirs();
@@ -115,21 +54,17 @@ async function setUp(name: string) {
   const dataDir = join(dir, 'core');
   mkdirSync(dataDir);
   writeHardwareConfig(dataDir, { printer: { path: printer.pty.terminal, baudRate: 115200, columns: 32 } });
-  const code = await server.api('POST', '/devices/enrollment-codes', {
-    token: server.adminToken,
-    body: {
-      name: `till-${name}`,
-      profile: 'box_office',
-      leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
-    },
+  const code = await enrollmentCode(server, 'box_office', {
+    name: `till-${name}`,
+    leasePolicy: { seatsPerShowtime: 0, hoursAhead: 0 },
   });
-  const terminal = await startTerminal(dataDir, { server: server.url, code: code.body.code as string });
-  await waitUntil(
+  const terminal = await startTerminalProcess(dataDir, { server: server.url, code });
+  await waitFor(
     async () => (await terminal.call('terminal.status', {})).connection === 'online',
     15_000,
     'the terminal online',
   );
-  await waitUntil(
+  await waitFor(
     async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'online',
     15_000,
     'the printer online',
@@ -137,27 +72,14 @@ async function setUp(name: string) {
   return { dir, dataDir, printer, terminal };
 }
 
-async function sellOne(terminal: Terminal) {
-  const now = server.clock.now();
-  const shows = await terminal.call('showtimes.list', {
-    from: new Date(now + 3_600_000).toISOString(),
-    to: new Date(now + 3 * 86_400_000).toISOString(),
-  });
-  const show = shows[showIndex++]!;
-  const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
-  const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-  const seats = (await terminal.call('seats.bestAvailable', { showtimeId: show.id, count: 1 }))!;
-  const hold = await terminal.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await terminal.call('order.quote', { showtimeId: show.id, lines });
-  return terminal.call('order.sell', {
-    holdId: hold.id,
-    lines,
-    payments: [{ method: 'card', amount: quote.total }],
-  });
+/** Sells one adult seat, by card, of a showtime no other test here uses. */
+async function sellOne(terminal: TerminalProcess) {
+  const show = (await showtimesAhead(terminal, server.clock.now(), 3))[showIndex++]!;
+  const adult = await adultTicketTypeId(server, show.id);
+  return (await sellBest(terminal, show.id, adult, 1, { method: 'card' })).sale;
 }
 
-async function jobs(terminal: Terminal) {
+async function jobs(terminal: TerminalProcess) {
   return (await terminal.call('print.jobs', {})).sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
@@ -167,15 +89,15 @@ describe('the terminal killed with SIGKILL while printing', () => {
     // The paper runs out a few lines into the ticket: its bytes are in the printer, unconfirmed.
     printer.printer.paperOutAfterLines(6);
     const sale = await sellOne(terminal);
-    await waitUntil(
+    await waitFor(
       async () => (await jobs(terminal)).some((j) => j.kind === 'ticket' && j.status === 'printing'),
       10_000,
       'the ticket going out',
     );
-    await waitUntil(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
+    await waitFor(() => printer.printer.state.paper === 'out', 10_000, 'the paper running out');
     await terminal.kill9();
 
-    const restarted = await startTerminal(dataDir);
+    const restarted = await startTerminalProcess(dataDir);
     const [receipt, ticket] = await jobs(restarted);
     expect(ticket).toMatchObject({ kind: 'ticket', status: 'attention' });
     expect(ticket!.error).toMatch(/interrupted/);
@@ -184,7 +106,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
 
     // New paper: the printer finishes the ticket it was holding, then the receipt prints.
     printer.printer.setPaper('ok');
-    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'the held ticket and the receipt');
+    await waitFor(() => printer.printer.pages.length === 2, 15_000, 'the held ticket and the receipt');
     await sleep(1500);
     expect(printer.printer.pages).toHaveLength(2);
     expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
@@ -193,7 +115,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
 
     // The operator asks for it again: a REPRINT, and the flag is resolved.
     await restarted.call('print.reprint', { jobId: ticket!.id });
-    await waitUntil(() => printer.printer.pages.length === 3, 10_000, 'the reprint');
+    await waitFor(() => printer.printer.pages.length === 3, 10_000, 'the reprint');
     const copy = printer.printer.pages[2]!;
     expect(copy.text).toContain('REPRINT');
     expect(copy.qrCodes).toEqual([sale.tickets[0]!.token]);
@@ -206,7 +128,7 @@ describe('the terminal killed with SIGKILL while printing', () => {
   it('prints jobs that were still queued exactly once after the restart', async () => {
     const { dataDir, printer, terminal } = await setUp('queued');
     printer.printer.setCover(true);
-    await waitUntil(
+    await waitFor(
       async () => (await terminal.call('printer.status', {})).printers[0]?.state === 'cover_open',
       10_000,
       'cover_open status',
@@ -215,15 +137,11 @@ describe('the terminal killed with SIGKILL while printing', () => {
     expect((await jobs(terminal)).map((j) => j.status)).toEqual(['queued', 'queued']);
     await terminal.kill9();
 
-    const restarted = await startTerminal(dataDir);
+    const restarted = await startTerminalProcess(dataDir);
     expect((await jobs(restarted)).map((j) => j.status)).toEqual(['queued', 'queued']);
     printer.printer.setCover(false);
-    await waitUntil(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
-    await waitUntil(
-      async () => (await jobs(restarted)).every((j) => j.status === 'done'),
-      10_000,
-      'jobs done',
-    );
+    await waitFor(() => printer.printer.pages.length === 2, 15_000, 'ticket and receipt');
+    await waitFor(async () => (await jobs(restarted)).every((j) => j.status === 'done'), 10_000, 'jobs done');
     await sleep(1000);
     expect(printer.printer.pages).toHaveLength(2);
     expect(printer.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);

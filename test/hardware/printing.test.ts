@@ -15,17 +15,18 @@ import { lineText } from '../../desktop/core/src/printing/escpos-decode.ts';
 import { VirtualPrinter } from '../../desktop/core/src/printing/virtual-printer.ts';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../support/server.ts';
 import { startCore, type TestCore } from '../support/core.ts';
+import { sellBest, showtimesAhead } from '../support/sell.ts';
 import {
   ptyPair,
   removeTempDirs,
   requireTool,
   tempDir,
   virtualPrinterOn,
-  waitUntil,
   writeHardwareConfig,
   zbarimg,
   type Bench,
 } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 let server: TestServer;
 let showIndex = 0;
@@ -75,23 +76,16 @@ async function jobStates(core: TestCore): Promise<string[]> {
 
 /** Sells `count` adult seats of a showtime no other test uses, paid in cash or by card. */
 async function sell(core: TestCore, count: number, method: 'cash' | 'card') {
-  const now = server.clock.now();
-  const shows = await core.call('showtimes.list', {
-    from: new Date(now + 3_600_000).toISOString(),
-    to: new Date(now + 3 * 86_400_000).toISOString(),
-  });
-  const show = shows[showIndex++]!;
+  const show = (await showtimesAhead(core, server.clock.now(), 3))[showIndex++]!;
   const details = (await server.api('GET', `/showtimes/${show.id}`, { token: server.adminToken })).body;
   const adult = details.ticketTypes.find((t: any) => t.ticketType.code === 'adult').ticketType.id as string;
-  const seats = (await core.call('seats.bestAvailable', { showtimeId: show.id, count }))!;
-  const hold = await core.call('seats.hold', { showtimeId: show.id, seatIds: seats });
-  const lines = seats.map((seatId) => ({ seatId, ticketTypeId: adult }));
-  const quote = await core.call('order.quote', { showtimeId: show.id, lines });
-  const payment =
-    method === 'cash'
-      ? { method, amount: quote.total, tendered: quote.total + 1000 }
-      : { method, amount: quote.total };
-  const sale = await core.call('order.sell', { holdId: hold.id, lines, payments: [payment] });
+  const { sale } = await sellBest(
+    core,
+    show.id,
+    adult,
+    count,
+    method === 'cash' ? { method, change: 1000 } : { method },
+  );
   return { sale, title: details.movie.titles.en as string, hall: details.hall.name as string };
 }
 
@@ -120,13 +114,13 @@ describe('a box office printing tickets on a serial printer', () => {
       cashDrawer: { pin: 2 },
       receipt: { footer: ['Enjoy the film'], taxes: [{ label: 'VAT 6%', basisPoints: 600 }] },
     });
-    await waitUntil(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
+    await waitFor(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
   });
 
   it('prints each sold ticket with a QR code that zbarimg reads back as a token the server key verifies', async () => {
     const pulsesBefore = printer.printer.pulses.length;
     const { sale, title, hall } = await sell(core, 2, 'cash');
-    await waitUntil(() => printer.printer.pages.length === 3, 15_000, 'two tickets and a receipt');
+    await waitFor(() => printer.printer.pages.length === 3, 15_000, 'two tickets and a receipt');
     const tickets = printer.printer.pages.filter((p) => p.qrCodes.length === 1);
     expect(tickets).toHaveLength(2);
     for (const sold of sale.tickets) {
@@ -155,7 +149,7 @@ describe('a box office printing tickets on a serial printer', () => {
     expect(receipt.text).toContain('Enjoy the film');
     // A cash sale opens the drawer, once.
     expect(printer.printer.pulses.length - pulsesBefore).toBe(1);
-    await waitUntil(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
+    await waitFor(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
     expect(await jobStates(core)).toEqual(['done', 'done', 'done']);
   });
 
@@ -164,7 +158,7 @@ describe('a box office printing tickets on a serial printer', () => {
     const before = printer.printer.pages.length;
     const copy = await core.call('print.reprint', { jobId: ticket.id });
     expect(copy.reprint).toBe(true);
-    await waitUntil(() => printer.printer.pages.length === before + 1, 10_000, 'the reprint');
+    await waitFor(() => printer.printer.pages.length === before + 1, 10_000, 'the reprint');
     const page = printer.printer.pages.at(-1)!;
     expect(page.text.split('\n').filter((l) => l.trim() === 'REPRINT')).toHaveLength(2);
     const original = printer.printer.pages.find((p) => p.qrCodes[0] === page.qrCodes[0] && p !== page);
@@ -189,7 +183,7 @@ describe('a box office printing tickets on a serial printer', () => {
       supervisor: { username: 'supervisor', password: DEMO_STAFF_PASSWORD },
     });
     expect(opened.opened).toBe(true);
-    await waitUntil(() => printer.printer.pulses.length === pulses + 1, 5000, 'the drawer pulse');
+    await waitFor(() => printer.printer.pulses.length === pulses + 1, 5000, 'the drawer pulse');
     const db = new Database(join(core.dataDir, 'terminal.db'), { readonly: true });
     try {
       const events = db
@@ -221,7 +215,7 @@ describe('a box office printing tickets on a serial printer', () => {
       from: new Date(now - 3_600_000).toISOString(),
       to: new Date(now + 3_600_000).toISOString(),
     });
-    await waitUntil(() => printer.printer.pages.length === before + 1, 10_000, 'the shift report');
+    await waitFor(() => printer.printer.pages.length === before + 1, 10_000, 'the shift report');
     const text = printer.printer.pages.at(-1)!.text;
     expect(text).toContain('SHIFT REPORT');
     expect(text).toMatch(/Orders\s+1/);
@@ -235,13 +229,13 @@ describe('a printer that runs out of paper in the middle of the queue', () => {
     const dir = tempDir('marquee-paper-');
     const printer = await bench(dir, 'printer', 32);
     const core = await till(dir, { printer: { path: printer.pty.terminal, baudRate: 115200, columns: 32 } });
-    await waitUntil(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
+    await waitFor(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
     // The paper runs out a few lines into the second ticket.
     printer.printer.once('page', () => {
       printer.printer.paperOutAfterLines(8);
     });
     const { sale } = await sell(core, 3, 'card');
-    await waitUntil(async () => (await printerState(core)) === 'paper_out', 10_000, 'paper_out status');
+    await waitFor(async () => (await printerState(core)) === 'paper_out', 10_000, 'paper_out status');
     expect(printer.printer.pages).toHaveLength(1);
     expect(await jobStates(core)).toEqual(['done', 'printing', 'queued', 'queued']);
     // Waiting is not failing: nothing is resent or flagged while the paper is out.
@@ -250,8 +244,8 @@ describe('a printer that runs out of paper in the middle of the queue', () => {
     expect(await jobStates(core)).toEqual(['done', 'printing', 'queued', 'queued']);
 
     printer.printer.setPaper('ok');
-    await waitUntil(() => printer.printer.pages.length === 4, 15_000, 'the rest of the queue');
-    await waitUntil(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
+    await waitFor(() => printer.printer.pages.length === 4, 15_000, 'the rest of the queue');
+    await waitFor(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
     const printed = printer.printer.pages.flatMap((p) => p.qrCodes).sort();
     expect(printed).toEqual(sale.tickets.map((t) => t.token).sort());
     // The ticket cut off by the paper came out whole: the printer finished it from its buffer.
@@ -269,11 +263,11 @@ describe('a pulled printer cable', () => {
     const dir = tempDir('marquee-cable-');
     const first = await virtualPrinterOn(dir, 'printer', { columns: 48 });
     const core = await till(dir, { printer: { path: first.pty.terminal, baudRate: 115200, columns: 48 } });
-    await waitUntil(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
+    await waitFor(async () => (await printerState(core)) === 'online', 10_000, 'the printer online');
 
     await first.pty.kill();
     await first.printer.close();
-    await waitUntil(async () => (await printerState(core)) === 'offline', 5000, 'offline status');
+    await waitFor(async () => (await printerState(core)) === 'offline', 5000, 'offline status');
     const status = (await core.call('printer.status', {})).printers[0]!;
     expect(['disconnected', 'no_device']).toContain(status.reason);
     expect(status.message).toBeDefined();
@@ -289,9 +283,9 @@ describe('a pulled printer cable', () => {
       await again.close();
       await pty.kill();
     });
-    await waitUntil(() => again.pages.length === 2, 15_000, 'the queued ticket and receipt');
+    await waitFor(() => again.pages.length === 2, 15_000, 'the queued ticket and receipt');
     expect(again.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
-    await waitUntil(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
+    await waitFor(async () => (await jobStates(core)).every((s) => s === 'done'), 5000, 'jobs done');
     expect(first.printer.pages).toHaveLength(0);
   }, 60_000);
 });
@@ -306,7 +300,7 @@ describe('a backup printer', () => {
       backupPrinter: { path: backup.pty.terminal, baudRate: 9600, columns: 32 },
       failoverAfterSeconds: 1,
     });
-    await waitUntil(
+    await waitFor(
       async () =>
         (await printerState(core, 'primary')) === 'online' &&
         (await printerState(core, 'backup')) === 'online',
@@ -314,9 +308,9 @@ describe('a backup printer', () => {
       'both printers online',
     );
     main.printer.setCover(true);
-    await waitUntil(async () => (await printerState(core)) === 'cover_open', 5000, 'cover_open status');
+    await waitFor(async () => (await printerState(core)) === 'cover_open', 5000, 'cover_open status');
     const { sale } = await sell(core, 1, 'card');
-    await waitUntil(() => backup.printer.pages.length === 2, 15_000, 'the backup printing');
+    await waitFor(() => backup.printer.pages.length === 2, 15_000, 'the backup printing');
     expect(backup.printer.pages.flatMap((p) => p.qrCodes)).toEqual([sale.tickets[0]!.token]);
     // Laid out for the backup's narrower paper.
     for (const page of backup.printer.pages)

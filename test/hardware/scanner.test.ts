@@ -15,10 +15,10 @@ import {
   removeTempDirs,
   requireTool,
   tempDir,
-  waitUntil,
   writeHardwareConfig,
   type PtyPair,
 } from './support.ts';
+import { waitFor } from '../support/wait.ts';
 
 type ScanEvent = Extract<TerminalEvent, { type: 'scan' }>;
 
@@ -40,7 +40,7 @@ beforeAll(async () => {
   gate.core.events.on('event', (event) => {
     if (event.type === 'scan') scans.push(event);
   });
-  await waitUntil(
+  await waitFor(
     async () => (await gate.call('printer.status', {})).scanner?.connected === true,
     10_000,
     'the scanner connected',
@@ -105,7 +105,7 @@ async function scan(line: string): Promise<ScanEvent> {
   await new Promise<void>((resolve, reject) => {
     scanner.write(line, (error) => (error === null || error === undefined ? resolve() : reject(error)));
   });
-  await waitUntil(() => scans.length > before, 10_000, 'the scan verdict');
+  await waitFor(() => scans.length > before, 10_000, 'the scan verdict');
   return scans[before]!;
 }
 
@@ -127,7 +127,7 @@ describe('a serial scanner at the door', () => {
     scanner.write(token.slice(0, half));
     await new Promise((resolve) => setTimeout(resolve, 50));
     scanner.write(`${token.slice(half)}\n`);
-    await waitUntil(() => scans.length > before, 10_000, 'the second scan');
+    await waitFor(() => scans.length > before, 10_000, 'the second scan');
     expect(scans[before]!.result?.verdict).toBe('already_admitted');
   });
 

@@ -7,8 +7,8 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { VirtualPrinter } from '../../desktop/core/src/printing/virtual-printer.ts';
+import { waitFor } from '../support/wait.ts';
 
 /** Throws (fails the test) when a system tool the hardware tests need is not installed. */
 export function requireTool(command: string, debianPackage: string): void {
@@ -43,7 +43,7 @@ export async function ptyPair(dir: string, name: string): Promise<PtyPair> {
     },
   );
   child.stderr.resume();
-  await waitUntil(() => existsSync(terminal) && existsSync(device), 5000, 'socat pty pair');
+  await waitFor(() => existsSync(terminal) && existsSync(device), 5000, 'socat pty pair');
   return {
     terminal,
     device,
@@ -116,16 +116,4 @@ export function zbarimg(png: string): string[] {
   });
   if (run.status !== 0) throw new Error(`zbarimg found no QR code in ${png}: ${run.stderr}`);
   return run.stdout.split('\n').filter((line) => line !== '');
-}
-
-export async function waitUntil(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(20);
-  }
 }

@@ -1,14 +1,18 @@
 /**
  * Terminal cores for tests: real cores (real SQLite files in temp dirs) enrolled against a real
- * test server, with a steerable clock and short reconnect backoff.
+ * server, with a steerable clock and short reconnect backoff.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LeasePolicy, TerminalCall, TerminalOutput, TerminalProfile } from '@marquee/shared';
+import { performance } from 'node:perf_hooks';
+import type { TerminalCall, TerminalOutput, TerminalProfile } from '@marquee/shared';
 import { ManualClock } from '../../desktop/core/src/clock.ts';
 import { TerminalCore } from '../../desktop/core/src/core.ts';
+import { enrollCore, type EnrollmentOptions } from './enroll.ts';
+import type { Admin } from './http-api.ts';
 import type { TestServer } from './server.ts';
+import { waitFor } from './wait.ts';
 
 export interface TestCore {
   core: TerminalCore;
@@ -19,22 +23,14 @@ export interface TestCore {
   close(): void;
 }
 
-export async function enrollmentCode(
-  server: TestServer,
-  profile: TerminalProfile,
-  leasePolicy?: LeasePolicy,
-  serverUrl = server.url,
-): Promise<{ code: string; serverUrl: string }> {
-  const res = await server.api('POST', '/devices/enrollment-codes', {
-    token: server.adminToken,
-    body: {
-      name: `${profile}-${Math.random().toString(36).slice(2, 8)}`,
-      profile,
-      ...(leasePolicy === undefined ? {} : { leasePolicy }),
-    },
-  });
-  if (res.status !== 201) throw new Error(`enrollment code: ${res.status} ${JSON.stringify(res.body)}`);
-  return { code: res.body.code as string, serverUrl };
+/** A wall clock and a monotonic clock that follow the machine's (for a real server process). */
+export class LiveClock extends ManualClock {
+  override wall(): number {
+    return Date.now();
+  }
+  override mono(): number {
+    return 1_000_000 + performance.now();
+  }
 }
 
 export function openCore(dataDir: string, clock: ManualClock): TerminalCore {
@@ -47,22 +43,45 @@ export function openCore(dataDir: string, clock: ManualClock): TerminalCore {
   });
 }
 
-export async function startCore(
-  server: TestServer,
-  profile: TerminalProfile,
-  options: { leasePolicy?: LeasePolicy; serverUrl?: string; clock?: ManualClock; dataDir?: string } = {},
-): Promise<TestCore> {
-  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'marquee-core-'));
-  const clock = options.clock ?? new ManualClock(server.clock.now());
-  const core = openCore(dataDir, clock);
-  const { code, serverUrl } = await enrollmentCode(server, profile, options.leasePolicy, options.serverUrl);
-  const enrolled = await core.handle('terminal.enroll', { serverUrl, code });
-  if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
-  await waitFor(() => core.status().connection === 'online', 10_000, 'core online');
-  return wrap(core, dataDir, clock);
+/** Resolves once the core's link to its server is up (it has pulled its replica and streams). */
+export function waitOnline(core: TerminalCore, what = 'core online', timeoutMs = 10_000): Promise<void> {
+  return waitFor(() => core.status().connection === 'online', timeoutMs, what);
 }
 
-export function wrap(core: TerminalCore, dataDir: string, clock: ManualClock): TestCore {
+export interface CoreOptions extends EnrollmentOptions {
+  /** Where the core reaches the server (a proxy, say); the server itself by default. */
+  serverUrl?: string | undefined;
+  clock?: ManualClock | undefined;
+  dataDir?: string | undefined;
+}
+
+/** A core of `profile` enrolled against the test server and online; its clock starts at the server's. */
+export function startCore(
+  server: TestServer,
+  profile: TerminalProfile,
+  options: CoreOptions = {},
+): Promise<TestCore> {
+  return startCoreAt(server, profile, {
+    ...options,
+    serverUrl: options.serverUrl ?? server.url,
+    clock: options.clock ?? new ManualClock(server.clock.now()),
+  });
+}
+
+/** A core enrolled against any server a manager can reach (e.g. a server process), and online. */
+export async function startCoreAt(
+  admin: Admin,
+  profile: TerminalProfile,
+  options: CoreOptions & { serverUrl: string; clock: ManualClock },
+): Promise<TestCore> {
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'marquee-core-'));
+  const core = openCore(dataDir, options.clock);
+  await enrollCore(core, admin, profile, options.serverUrl, options);
+  await waitOnline(core);
+  return wrap(core, dataDir, options.clock);
+}
+
+function wrap(core: TerminalCore, dataDir: string, clock: ManualClock): TestCore {
   return {
     core,
     dataDir,
@@ -80,16 +99,4 @@ export function wrap(core: TerminalCore, dataDir: string, clock: ManualClock): T
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
-}
-
-export async function waitFor(
-  predicate: () => boolean | Promise<boolean>,
-  timeoutMs: number,
-  what: string,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await predicate())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
 }

@@ -4,6 +4,8 @@
  * connections. Random decisions come from a seeded generator, so a schedule can be replayed.
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { seededRandom } from '../../shared/src/testing/random.ts';
 
 export type Direction = 'both' | 'toServer' | 'toClient';
 
@@ -40,18 +42,6 @@ export interface FaultProxy {
   /** Requests seen whose request line contains `fragment`. */
   count(fragment: string): number;
   close(): Promise<void>;
-}
-
-/** mulberry32: small, fast, deterministic for a seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const REQUEST_LINE = /(?:^|\r\n)(GET|POST|PUT|PATCH|DELETE|HEAD|OPTIONS) (\S+) HTTP\/1\.[01]\r\n/g;
@@ -211,4 +201,55 @@ export async function startFaultProxy(
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+/**
+ * Random faults on `proxies` until `untilMs` (epoch): cuts that heal by themselves a few seconds
+ * later, heals, delays (some longer than a terminal's request timeout), connection resets and
+ * packet drops, chosen by `seed`. `count` hears each fault as it is made; the self-healing timers
+ * are kept in `timers`, for the caller to clear.
+ */
+export async function randomFaults(
+  proxies: readonly FaultProxy[],
+  seed: number,
+  untilMs: number,
+  count: (fault: string) => void,
+  timers: Set<NodeJS.Timeout>,
+): Promise<void> {
+  const random = seededRandom(seed);
+  while (Date.now() < untilMs) {
+    await sleep(150 + random() * 450);
+    const proxy = proxies[Math.floor(random() * proxies.length)];
+    if (proxy === undefined) continue;
+    const roll = random();
+    if (roll < 0.3) {
+      proxy.cut();
+      count('cut');
+      const timer = setTimeout(
+        () => {
+          timers.delete(timer);
+          proxy.heal();
+          count('heal');
+        },
+        500 + random() * 2500,
+      );
+      timers.add(timer);
+    } else if (roll < 0.45) {
+      proxy.heal();
+      count('heal');
+    } else if (roll < 0.7) {
+      const directions = ['both', 'toServer', 'toClient'] as const;
+      // Mostly a slow link; sometimes one slower than the terminal's request timeout (8 s), so
+      // requests the server applied are abandoned by the terminal and retried or replaced.
+      const ms = random() < 0.15 ? 2000 + random() * 7000 : random() * 400;
+      proxy.delay(Math.floor(ms), directions[Math.floor(random() * 3)]);
+      count('delay');
+    } else if (roll < 0.93) {
+      proxy.resetAll();
+      count('resetAll');
+    } else {
+      proxy.dropRate(0.02 + random() * 0.08);
+      count('dropRate');
+    }
+  }
 }

@@ -4,144 +4,30 @@
  * doors, each behind its own fault proxy. A seeded schedule cuts, delays, resets and heals the
  * links while the tills sell (online, or offline from their leases) and the doors scan; the server
  * is SIGKILLed and restarted in the middle. Afterwards everything is healed and drained, and the
- * DESIGN §2 invariants are checked against the server's own records. The result lists every
- * violation found; an empty list is a pass.
+ * DESIGN §2 invariants are checked against the server's own records (lobby-checks.ts). The result
+ * lists every violation found; an empty list is a pass.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import Database from 'better-sqlite3';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { LeasePolicy, TerminalProfile } from '@marquee/shared';
-import { ManualClock } from '../../desktop/core/src/clock.ts';
-import { openCore, waitFor, wrap, type TestCore } from './core.ts';
-import { seededRandom, startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { TEST_ROW_LETTERS } from '../../shared/src/testing/layouts.ts';
+import { seededRandom } from '../../shared/src/testing/random.ts';
+import { LiveClock, startCoreAt, type TestCore } from './core.ts';
+import { randomFaults, startFaultProxy, type FaultProxy } from './fault-proxy.ts';
+import { httpApi, signIn, type Admin } from './http-api.ts';
+import {
+  bump,
+  checkLobby,
+  type AckedAdmission,
+  type AckedSale,
+  type LobbyChecks,
+  type QueuedSale,
+} from './lobby-checks.ts';
 import { spawnServer, type ServerProcess } from './server-process.ts';
-
-/** A manager's access to a server: a test server, or a server process over HTTP. */
-export interface Admin {
-  api: Api;
-  adminToken: string;
-}
-
-export type Api = (
-  method: string,
-  path: string,
-  options?: { token?: string; body?: unknown },
-) => Promise<{ status: number; body: any }>;
-
-/** JSON over HTTP to a server at `baseUrl()` (which may change when the server restarts). */
-export function httpApi(baseUrl: () => string): Api {
-  return async (method, path, options = {}) => {
-    const headers: Record<string, string> = {};
-    if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
-    if (options.body !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${baseUrl()}/api/v1${path}`, {
-      method,
-      headers,
-      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(15_000),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
-}
-
-/** A wall clock and a monotonic clock that follow the machine's (for a real server process). */
-export class LiveClock extends ManualClock {
-  override wall(): number {
-    return Date.now();
-  }
-  override mono(): number {
-    return 1_000_000 + performance.now();
-  }
-}
-
-function squareLayout(rows: number, seatsPerRow: number) {
-  return {
-    version: 1,
-    rows: Array.from({ length: rows }, (_, r) => ({
-      label: String.fromCharCode(65 + r),
-      cells: Array.from({ length: seatsPerRow }, (_, s) => ({
-        type: 'seat',
-        label: String(s + 1),
-        kind: 'standard',
-      })),
-    })),
-  };
-}
-
-export interface TestShowtime {
-  id: string;
-  hallId: string;
-  startsAt: string;
-  adultTicketTypeId: string;
-}
-
-/**
- * A showtime of its own for a test: a fresh hall (so nothing else is scheduled there) and a film
- * of the demo programme, starting at `startsAt` (epoch ms).
- */
-export async function createTestShowtime(
-  admin: Admin,
-  options: { startsAt: number; rows?: number; seatsPerRow?: number; name?: string },
-): Promise<TestShowtime> {
-  const movies = await admin.api('GET', '/movies', { token: admin.adminToken });
-  const movie = (movies.body?.movies as { id: string }[] | undefined)?.[0];
-  if (movie === undefined) throw new Error(`no films: ${movies.status}`);
-  const hall = await admin.api('POST', '/halls', {
-    token: admin.adminToken,
-    body: {
-      name: options.name ?? `Test hall ${Math.random().toString(36).slice(2, 8)}`,
-      features: [],
-      layout: squareLayout(options.rows ?? 8, options.seatsPerRow ?? 12),
-    },
-  });
-  if (hall.status !== 201) throw new Error(`hall: ${hall.status} ${JSON.stringify(hall.body)}`);
-  const created = await admin.api('POST', '/showtimes', {
-    token: admin.adminToken,
-    body: { movieId: movie.id, hallId: hall.body.id, startsAt: new Date(options.startsAt).toISOString() },
-  });
-  if (created.status !== 201) throw new Error(`showtime: ${created.status} ${JSON.stringify(created.body)}`);
-  const id = created.body.id as string;
-  const details = await admin.api('GET', `/showtimes/${id}`, { token: admin.adminToken });
-  const adult = (details.body.ticketTypes as { ticketType: { id: string; code: string } }[]).find(
-    (t) => t.ticketType.code === 'adult',
-  );
-  if (adult === undefined) throw new Error('no adult ticket type on sale');
-  return {
-    id,
-    hallId: hall.body.id as string,
-    startsAt: created.body.startsAt as string,
-    adultTicketTypeId: adult.ticketType.id,
-  };
-}
-
-/** Enrolls a core (in this process) against the server at `serverUrl`, e.g. a fault proxy. */
-export async function enrollCore(
-  admin: Admin,
-  profile: TerminalProfile,
-  serverUrl: string,
-  options: { leasePolicy?: LeasePolicy; clock?: ManualClock; name?: string } = {},
-): Promise<TestCore> {
-  const res = await admin.api('POST', '/devices/enrollment-codes', {
-    token: admin.adminToken,
-    body: {
-      name: options.name ?? `${profile}-${Math.random().toString(36).slice(2, 8)}`,
-      profile,
-      ...(options.leasePolicy === undefined ? {} : { leasePolicy: options.leasePolicy }),
-    },
-  });
-  if (res.status !== 201) throw new Error(`enrollment code: ${res.status} ${JSON.stringify(res.body)}`);
-  const dataDir = mkdtempSync(join(tmpdir(), 'marquee-core-'));
-  const clock = options.clock ?? new LiveClock();
-  const core = openCore(dataDir, clock);
-  const enrolled = await core.handle('terminal.enroll', { serverUrl, code: res.body.code as string });
-  if (!enrolled.ok) throw new Error(`enroll failed: ${JSON.stringify(enrolled.error)}`);
-  return wrap(core, dataDir, clock);
-}
-
-// --- the scenario ----------------------------------------------------------------------------------
+import { createTestShowtime } from './test-showtime.ts';
+import { waitFor } from './wait.ts';
 
 export interface LobbyOptions {
   seed: number;
@@ -150,19 +36,6 @@ export interface LobbyOptions {
   /** How often the server is SIGKILLed and restarted during the fault phase. */
   serverKills?: number;
   log?: (line: string) => void;
-}
-
-export interface AckedSale {
-  core: string;
-  orderId: string;
-  offline: boolean;
-  tickets: { id: string; seatId: string; token: string }[];
-}
-
-export interface AckedAdmission {
-  gate: string;
-  ticketId: string;
-  offline: boolean;
 }
 
 export interface LobbyReport {
@@ -185,24 +58,12 @@ export interface LobbyReport {
   };
   faults: Record<string, number>;
   serverRestarts: number;
-  server: {
-    orders: number;
-    validTickets: number;
-    admissions: number;
-    duplicateAdmissions: number;
-    rejectedMutations: Record<string, number>;
-  };
+  server: LobbyChecks['server'];
   violations: string[];
 }
 
 const ADMIN = { username: 'admin', password: 'lobby-chaos-password' };
 const LEASE_POLICY: LeasePolicy = { seatsPerShowtime: 6, hoursAhead: 1 };
-
-function bump(counter: Record<string, number>, key: string): void {
-  counter[key] = (counter[key] ?? 0) + 1;
-}
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Lobby {
   server: ServerProcess;
@@ -236,21 +97,20 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
   const refused: Record<string, number> = {};
   const verdicts: Record<string, number> = {};
   const sales: AckedSale[] = [];
-  const queued: { core: string; orderId: string }[] = [];
+  const queued: QueuedSale[] = [];
   const admissions: AckedAdmission[] = [];
   let serverRestarts = 0;
   const timers = new Set<NodeJS.Timeout>();
 
   try {
-    const login = await api('POST', '/auth/login', { body: ADMIN });
-    const token = login.body.token as string;
+    const token = await signIn(api, ADMIN.username, ADMIN.password);
     // Doors open an hour before the start and leases are taken from 10 minutes before it: a show
     // 40 minutes away can be sold, leased and scanned on the real clock the server process uses.
     const admin: Admin = { api, adminToken: token };
     const show = await createTestShowtime(admin, {
       startsAt: Date.now() + 40 * 60_000,
-      // Enough seats that the tills rarely sell out before the faults end.
-      rows: Math.min(26, Math.max(8, Math.ceil((options.chaosMs / 1000) * 0.35) + 2)),
+      // Enough seats that the tills rarely sell out before the faults end (rows A–Z without I, O).
+      rows: Math.min(TEST_ROW_LETTERS.length, Math.max(8, Math.ceil((options.chaosMs / 1000) * 0.35) + 2)),
       seatsPerRow: 20,
       name: `Lobby ${String(options.seed)}`,
     });
@@ -267,9 +127,11 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
       const proxy = await startFaultProxy(port(), { seed: options.seed * 31 + i });
       proxies.push(proxy);
       const seller = spec.profile !== 'gate';
-      const core = await enrollCore(admin, spec.profile, proxy.url, {
+      const core = await startCoreAt(admin, spec.profile, {
+        serverUrl: proxy.url,
+        clock: new LiveClock(),
         name: spec.name,
-        ...(seller ? { leasePolicy: LEASE_POLICY } : {}),
+        leasePolicy: seller ? LEASE_POLICY : undefined,
       });
       cores.push({ name: spec.name, core, proxy, seller });
     }
@@ -424,45 +286,6 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
       (_, i) => Date.now() + ((i + 1) * options.chaosMs) / (kills + 1),
     );
 
-    const faultLoop = async () => {
-      const random = seededRandom(options.seed);
-      while (Date.now() < chaosEnd) {
-        await sleep(150 + random() * 450);
-        const proxy = proxies[Math.floor(random() * proxies.length)];
-        if (proxy === undefined) continue;
-        const roll = random();
-        if (roll < 0.3) {
-          proxy.cut();
-          bump(faults, 'cut');
-          const timer = setTimeout(
-            () => {
-              timers.delete(timer);
-              proxy.heal();
-              bump(faults, 'heal');
-            },
-            500 + random() * 2500,
-          );
-          timers.add(timer);
-        } else if (roll < 0.45) {
-          proxy.heal();
-          bump(faults, 'heal');
-        } else if (roll < 0.7) {
-          const directions = ['both', 'toServer', 'toClient'] as const;
-          // Mostly a slow link; sometimes one slower than the terminal's request timeout (8 s), so
-          // requests the server applied are abandoned by the terminal and retried or replaced.
-          const ms = random() < 0.15 ? 2000 + random() * 7000 : random() * 400;
-          proxy.delay(Math.floor(ms), directions[Math.floor(random() * 3)]);
-          bump(faults, 'delay');
-        } else if (roll < 0.93) {
-          proxy.resetAll();
-          bump(faults, 'resetAll');
-        } else {
-          proxy.dropRate(0.02 + random() * 0.08);
-          bump(faults, 'dropRate');
-        }
-      }
-    };
-
     const killLoop = async () => {
       for (const at of killAt) {
         await sleep(Math.max(0, at - Date.now()));
@@ -496,7 +319,7 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
     };
 
     await Promise.all([
-      faultLoop(),
+      randomFaults(proxies, options.seed, chaosEnd, (fault) => bump(faults, fault), timers),
       killLoop(),
       ...sellers.map((s, i) => sellerLoop(s, i)),
       ...gates.map((g, i) => gateLoop(g, i)),
@@ -521,181 +344,36 @@ export async function runLobbyScenario(options: LobbyOptions): Promise<LobbyRepo
       );
     });
 
-    const db = new Database(join(dataDir, 'marquee.db'), { readonly: true, fileMustExist: true });
-    try {
-      // Holds: released, sold or expired by the server's own clock.
-      await waitFor(
-        () =>
-          (db.prepare("SELECT COUNT(*) AS n FROM holds WHERE status = 'active'").get() as { n: number }).n ===
-          0,
-        20_000,
-        'no active holds',
-      ).catch(() => {
-        const n = (
-          db.prepare("SELECT COUNT(*) AS n FROM holds WHERE status = 'active'").get() as { n: number }
-        ).n;
-        violations.push(`${String(n)} holds are still active after their lifetime`);
-      });
-
-      // Invariant 1: one valid ticket per seat on the server, and no seat was sold to two customers.
-      const doubled = db
-        .prepare(
-          "SELECT showtime_id, seat_id, COUNT(*) AS n FROM tickets WHERE status = 'valid' GROUP BY showtime_id, seat_id HAVING n > 1",
-        )
-        .all() as { seat_id: string; n: number }[];
-      for (const d of doubled)
-        violations.push(`seat ${d.seat_id} has ${String(d.n)} valid tickets on the server`);
-      const seatOwners = new Map<string, string>();
-      for (const sale of sales) {
-        for (const t of sale.tickets) {
-          const other = seatOwners.get(t.seatId);
-          if (other !== undefined)
-            violations.push(
-              `seat ${t.seatId} was sold to two customers: orders ${other} and ${sale.orderId}`,
-            );
-          seatOwners.set(t.seatId, sale.orderId);
-        }
-      }
-
-      // Invariant 2: every sale a till showed as paid is on the server, once, with its tickets.
-      for (const sale of sales) {
-        const found = await api('GET', `/orders/${sale.orderId}`, { token });
-        if (found.status !== 200) {
-          violations.push(
-            `acknowledged ${sale.offline ? 'offline' : 'online'} sale ${sale.orderId} (${sale.core}) is not on the server: ${String(found.status)}`,
-          );
-          continue;
-        }
-        const server = (found.body.tickets as { id: string; seatId: string; token: string }[])
-          .map((t) => `${t.id}/${t.seatId}/${t.token}`)
-          .sort();
-        const local = sale.tickets.map((t) => `${t.id}/${t.seatId}/${t.token}`).sort();
-        if (JSON.stringify(server) !== JSON.stringify(local))
-          violations.push(`order ${sale.orderId} on the server has other tickets than the till printed`);
-        const rows = db.prepare('SELECT COUNT(*) AS n FROM tickets WHERE order_id = ?').get(sale.orderId) as {
-          n: number;
-        };
-        if (rows.n !== sale.tickets.length)
-          violations.push(
-            `order ${sale.orderId} has ${String(rows.n)} tickets, the till printed ${String(sale.tickets.length)}`,
-          );
-        const sameHold = db
-          .prepare(
-            'SELECT COUNT(*) AS n FROM orders WHERE hold_id IS NOT NULL AND hold_id = (SELECT hold_id FROM orders WHERE id = ?)',
-          )
-          .get(sale.orderId) as { n: number };
-        if (sameHold.n > 1)
-          violations.push(`the hold of order ${sale.orderId} was sold ${String(sameHold.n)} times`);
-        for (const t of sale.tickets) {
-          const ticket = db.prepare('SELECT status FROM tickets WHERE id = ?').get(t.id) as
-            { status: string } | undefined;
-          if (ticket?.status !== 'valid')
-            violations.push(
-              `ticket ${t.id} of order ${sale.orderId} is ${ticket?.status ?? 'missing'} on the server`,
-            );
-        }
-      }
-      // A queued sale (the till said "will complete") either landed once or was answered as rejected.
-      let queuedLanded = 0;
-      for (const q of queued) {
-        const found = await api('GET', `/orders/${q.orderId}`, { token });
-        if (found.status === 200) {
-          queuedLanded += 1;
-          continue;
-        }
-        const owner = cores.find((c) => c.name === q.core);
-        const entry = (await owner?.core.call('outbox.list', {}))?.find((e) => e.id === q.orderId);
-        if (entry?.status !== 'rejected')
-          violations.push(`queued sale ${q.orderId} (${q.core}) neither reached the server nor was rejected`);
-      }
-
-      // Invariant 3: acknowledged admissions are recorded; partitioned double entries are flagged.
-      const byTicket = new Map<string, AckedAdmission[]>();
-      for (const a of admissions) byTicket.set(a.ticketId, [...(byTicket.get(a.ticketId) ?? []), a]);
-      let twice = 0;
-      for (const [ticketId, acks] of byTicket) {
-        const rows = db
-          .prepare("SELECT duplicate FROM admissions WHERE ticket_id = ? AND verdict = 'admitted'")
-          .all(ticketId) as { duplicate: number }[];
-        if (rows.length === 0)
-          violations.push(`admission of ticket ${ticketId} at ${acks[0]?.gate ?? '?'} is not on the server`);
-        if (rows.filter((r) => r.duplicate === 0).length > 1)
-          violations.push(`ticket ${ticketId} has two first admissions`);
-        if (acks.filter((a) => !a.offline).length > 1)
-          violations.push(`ticket ${ticketId} was admitted twice by connected doors`);
-        if (acks.length > 1) {
-          twice += 1;
-          if (!rows.some((r) => r.duplicate === 1))
-            violations.push(
-              `ticket ${ticketId} was admitted ${String(acks.length)} times but no duplicate is flagged`,
-            );
-        }
-      }
-
-      // Every replica converges on the server's seat map.
-      const serverStates = async () => {
-        const res = await api('GET', `/showtimes/${show.id}/seats`, { token });
-        return new Map((res.body.seats as { id: string; state: string }[]).map((s) => [s.id, s.state]));
-      };
-      for (const c of cores) {
-        let diff: string[] = [];
-        await waitFor(
-          async () => {
-            const expected = await serverStates();
-            const map = await c.core.call('seatmap.get', { showtimeId: show.id });
-            diff = map.seats
-              .filter((s) => expected.get(s.id) !== s.state)
-              .map((s) => `${s.id}: ${s.state} here, ${expected.get(s.id) ?? '?'} on the server`);
-            return diff.length === 0;
-          },
-          10_000,
-          `${c.name} converged`,
-        ).catch(() =>
-          violations.push(`${c.name}'s seat map differs from the server's: ${diff.slice(0, 5).join('; ')}`),
-        );
-      }
-
-      const count = (sql: string) => (db.prepare(sql).get() as { n: number }).n;
-      const rejectedMutations: Record<string, number> = {};
-      for (const row of db.prepare('SELECT result FROM applied_mutations').all() as { result: string }[]) {
-        const result = JSON.parse(row.result) as { status: string; error?: { code: string } };
-        if (result.status === 'rejected') bump(rejectedMutations, result.error?.code ?? '?');
-      }
-      const report: LobbyReport = {
-        seed: options.seed,
-        ms: Date.now() - started,
-        showtimeId: show.id,
-        sales: {
-          online: sales.filter((s) => !s.offline).length,
-          offline: sales.filter((s) => s.offline).length,
-          queued: queued.length,
-          queuedLanded,
-          tickets: sales.reduce((n, s) => n + s.tickets.length, 0),
-          refused,
-        },
-        scans: {
-          admittedOnline: admissions.filter((a) => !a.offline).length,
-          admittedOffline: admissions.filter((a) => a.offline).length,
-          verdicts,
-          ticketsAdmittedTwiceWhilePartitioned: twice,
-        },
-        faults,
-        serverRestarts,
-        server: {
-          orders: count(`SELECT COUNT(*) AS n FROM orders WHERE showtime_id = '${show.id}'`),
-          validTickets: count(
-            `SELECT COUNT(*) AS n FROM tickets WHERE status = 'valid' AND showtime_id = '${show.id}'`,
-          ),
-          admissions: count('SELECT COUNT(*) AS n FROM admissions WHERE duplicate = 0'),
-          duplicateAdmissions: count('SELECT COUNT(*) AS n FROM admissions WHERE duplicate = 1'),
-          rejectedMutations,
-        },
-        violations,
-      };
-      return report;
-    } finally {
-      db.close();
-    }
+    const checks = await checkLobby(dataDir, api, token, {
+      showtimeId: show.id,
+      cores,
+      sales,
+      queued,
+      admissions,
+    });
+    return {
+      seed: options.seed,
+      ms: Date.now() - started,
+      showtimeId: show.id,
+      sales: {
+        online: sales.filter((s) => !s.offline).length,
+        offline: sales.filter((s) => s.offline).length,
+        queued: queued.length,
+        queuedLanded: checks.queuedLanded,
+        tickets: sales.reduce((n, s) => n + s.tickets.length, 0),
+        refused,
+      },
+      scans: {
+        admittedOnline: admissions.filter((a) => !a.offline).length,
+        admittedOffline: admissions.filter((a) => a.offline).length,
+        verdicts,
+        ticketsAdmittedTwiceWhilePartitioned: checks.ticketsAdmittedTwice,
+      },
+      faults,
+      serverRestarts,
+      server: checks.server,
+      violations: [...violations, ...checks.violations],
+    };
   } finally {
     for (const timer of timers) clearTimeout(timer);
     for (const c of cores) c.core.close();

@@ -18,6 +18,8 @@ export async function sendRaw(
     token?: string | undefined;
     body?: unknown;
     raw?: string;
+    /** Gives up (rejects) after this long; by default waits as long as the test does. */
+    timeoutMs?: number;
   } = {},
 ): Promise<Answer> {
   const headers: Record<string, string> = {};
@@ -31,6 +33,7 @@ export async function sendRaw(
     method,
     headers,
     ...(payload === undefined ? {} : { body: payload }),
+    ...(options.timeoutMs === undefined ? {} : { signal: AbortSignal.timeout(options.timeoutMs) }),
   });
   const text = await response.text();
   let body: unknown;

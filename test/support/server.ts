@@ -10,6 +10,8 @@ import { loadConfig, type ServerConfig } from '../../sync-server/src/config.ts';
 import { bootstrap } from '../../sync-server/src/bootstrap.ts';
 import { createMarqueeServer, type MarqueeServer } from '../../sync-server/src/app.ts';
 import type { ServerContext } from '../../sync-server/src/context.ts';
+import type { Database } from '../../sync-server/src/db/database.ts';
+import { httpApi, signIn, type Api } from './http-api.ts';
 
 export const ADMIN = { username: 'admin', password: 'admin-password-for-tests' };
 export const DEMO_STAFF_PASSWORD = 'marquee-demo';
@@ -31,11 +33,7 @@ export interface TestServer {
   clock: TestClock;
   adminToken: string;
   login(username: string, password: string): Promise<string>;
-  api(
-    method: string,
-    path: string,
-    options?: { token?: string; body?: unknown; raw?: string },
-  ): Promise<{ status: number; body: any }>;
+  api: Api;
   close(): Promise<void>;
 }
 
@@ -46,6 +44,8 @@ export interface TestServerOptions {
   clock?: TestClock;
   /** Leave the data dir in place on close (restart tests). */
   keepData?: boolean;
+  /** The database to run on, opened in the data dir; the server's own SQLite file by default. */
+  database?: (dataDir: string) => Database;
 }
 
 export async function startTestServer(options: TestServerOptions = {}): Promise<TestServer> {
@@ -63,34 +63,18 @@ export async function startTestServer(options: TestServerOptions = {}): Promise<
   if (!loaded.ok) throw new Error(loaded.message);
   const config: ServerConfig = loaded.config;
   const clock = options.clock ?? new TestClock();
-  const { ctx } = await bootstrap(config, pino({ level: 'silent' }), { now: clock.now });
+  const { ctx } = await bootstrap(config, pino({ level: 'silent' }), {
+    now: clock.now,
+    ...(options.database === undefined ? {} : { db: options.database(dataDir) }),
+  });
   const server = createMarqueeServer(ctx);
   await new Promise<void>((resolve) => server.http.listen(0, '127.0.0.1', () => resolve()));
   const address = server.http.address();
   if (address === null || typeof address === 'string') throw new Error('no address');
   const url = `http://127.0.0.1:${address.port}`;
 
-  const api: TestServer['api'] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = {};
-    if (opts.token !== undefined) headers['authorization'] = `Bearer ${opts.token}`;
-    let payload: string | undefined;
-    if (opts.raw !== undefined) payload = opts.raw;
-    else if (opts.body !== undefined) payload = JSON.stringify(opts.body);
-    if (payload !== undefined) headers['content-type'] = 'application/json';
-    const response = await fetch(`${url}/api/v1${path}`, {
-      method,
-      headers,
-      ...(payload === undefined ? {} : { body: payload }),
-    });
-    const text = await response.text();
-    return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
-  };
-  const login = async (username: string, password: string) => {
-    const res = await api('POST', '/auth/login', { body: { username, password } });
-    if (res.status !== 200)
-      throw new Error(`login ${username} failed: ${res.status} ${JSON.stringify(res.body)}`);
-    return (res.body as { token: string }).token;
-  };
+  const api = httpApi(() => url);
+  const login = (username: string, password: string) => signIn(api, username, password);
   const adminToken = await login(ADMIN.username, ADMIN.password);
   return {
     url,

@@ -1,57 +1,15 @@
 /**
- * What a terminal does against a real test server, in a few small helpers: enroll as a device,
- * listen to the change stream, pull a collection to the end, and sell seats at the server's prices.
+ * What an enrolled terminal (see enroll.ts) does against a real test server, in a few small
+ * helpers: listen to the change stream, pull a collection to the end and read its seat maps, and
+ * hold and sell seats at the server's prices.
  * They talk only through the public HTTP/WebSocket API (DESIGN §7, §8).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { WebSocket } from 'ws';
-import {
-  PullResponse,
-  StreamServerMessage,
-  formatCheckpoint,
-  generateSigningKeyPair,
-  publicKeyToB64,
-} from '@marquee/shared';
-import type {
-  Checkpoint,
-  HoldResponse,
-  OrderResponse,
-  SyncCollection,
-  SyncDocument,
-  TerminalProfile,
-} from '@marquee/shared';
+import { PullResponse, SeatMapDoc, StreamServerMessage, formatCheckpoint } from '@marquee/shared';
+import type { Checkpoint, HoldResponse, OrderResponse, SyncCollection, SyncDocument } from '@marquee/shared';
 import type { TestServer } from './server.ts';
-
-export interface Device {
-  terminalId: string;
-  /** Bearer token of the device session. */
-  token: string;
-  keyPair: ReturnType<typeof generateSigningKeyPair>;
-}
-
-function fail(what: string, res: { status: number; body: unknown }): never {
-  throw new Error(`${what}: HTTP ${res.status} ${JSON.stringify(res.body)}`);
-}
-
-/** Enrolls a new terminal: the admin creates a one-time code, the device redeems it with its key. */
-export async function enrollDevice(
-  server: TestServer,
-  profile: TerminalProfile,
-  name = `${profile} ${randomUUID().slice(0, 8)}`,
-): Promise<Device> {
-  const code = await server.api('POST', '/devices/enrollment-codes', {
-    token: server.adminToken,
-    body: { name, profile },
-  });
-  if (code.status !== 201) fail('enrollment code', code);
-  const keyPair = generateSigningKeyPair(randomBytes(32));
-  const enrolled = await server.api('POST', '/devices/enroll', {
-    body: { code: (code.body as { code: string }).code, publicKey: publicKeyToB64(keyPair.publicKey) },
-  });
-  if (enrolled.status !== 201) fail('enroll', enrolled);
-  const { terminalId, token } = enrolled.body as { terminalId: string; token: string };
-  return { terminalId, token, keyPair };
-}
+import { refused } from './http-api.ts';
 
 // --- stream ------------------------------------------------------------------------------------
 
@@ -246,7 +204,7 @@ export async function pullAll(
     if (at !== undefined) query.set('checkpoint', formatCheckpoint(at));
     if (limit !== undefined) query.set('limit', String(limit));
     const res = await server.api('GET', `/sync/pull?${query.toString()}`, { token });
-    if (res.status !== 200) fail(`pull ${collection}`, res);
+    if (res.status !== 200) refused(`pull ${collection}`, res);
     const page = PullResponse.parse(res.body);
     if (pages === 0 && page.resync === true) resync = true;
     at = page.checkpoint;
@@ -254,6 +212,17 @@ export async function pullAll(
     documents.push(...page.documents);
     pages++;
   }
+}
+
+/** The seat map in a synced `seat_maps` document, checked against the contract. */
+export function seatMapIn(doc: SyncDocument): SeatMapDoc {
+  const { _deleted, _seq, ...body } = doc;
+  return SeatMapDoc.parse(body);
+}
+
+/** A seat's state in a synced seat-map document (`free` when nothing claims it). */
+export function seatStateIn(doc: SyncDocument, seatId: string): string {
+  return seatMapIn(doc).claims.find((c) => c.seatId === seatId)?.state ?? 'free';
 }
 
 // --- selling -----------------------------------------------------------------------------------
@@ -289,8 +258,8 @@ export async function quoteSeats(
     server.api('GET', `/showtimes/${showtimeId}`, { token }),
     server.api('GET', `/showtimes/${showtimeId}/seats`, { token }),
   ]);
-  if (details.status !== 200) fail('showtime', details);
-  if (seats.status !== 200) fail('seat map', seats);
+  if (details.status !== 200) refused('showtime', details);
+  if (seats.status !== 200) refused('seat map', seats);
   const types = (
     details.body as {
       ticketTypes: {
@@ -322,6 +291,28 @@ export interface SellOptions {
   ticketTypeCode?: string;
 }
 
+/** Holds `seatIds` (for `ttlSeconds`, or the profile's default); throws on any refusal. */
+export async function holdSeats(
+  server: TestServer,
+  token: string,
+  showtimeId: string,
+  seatIds: readonly string[],
+  ttlSeconds?: number,
+): Promise<HoldResponse> {
+  const res = await server.api('POST', '/holds', {
+    token,
+    body: { showtimeId, seatIds, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) },
+  });
+  if (res.status !== 201) refused('hold', res);
+  return res.body as HoldResponse;
+}
+
+/** Releases a hold; throws on any refusal. */
+export async function releaseHold(server: TestServer, token: string, holdId: string): Promise<void> {
+  const res = await server.api('DELETE', `/holds/${holdId}`, { token });
+  if (res.status >= 300) refused('release', res);
+}
+
 /** Holds `seatIds` and sells them for cash at the server's price; throws on any refusal. */
 export async function sellSeats(
   server: TestServer,
@@ -330,12 +321,7 @@ export async function sellSeats(
   seatIds: readonly string[],
   options: SellOptions = {},
 ): Promise<{ holdId: string; order: OrderResponse }> {
-  let holdId = options.holdId;
-  if (holdId === undefined) {
-    const hold = await server.api('POST', '/holds', { token, body: { showtimeId, seatIds } });
-    if (hold.status !== 201) fail('hold', hold);
-    holdId = (hold.body as HoldResponse).id;
-  }
+  const holdId = options.holdId ?? (await holdSeats(server, token, showtimeId, seatIds)).id;
   const quote = await quoteSeats(server, token, showtimeId, seatIds, options.ticketTypeCode);
   const order = await server.api('POST', '/orders', {
     token,
@@ -347,7 +333,7 @@ export async function sellSeats(
       expectedTotal: quote.total,
     },
   });
-  if (order.status !== 201 && order.status !== 200) fail('order', order);
+  if (order.status !== 201 && order.status !== 200) refused('order', order);
   return { holdId, order: order.body as OrderResponse };
 }
 
@@ -359,7 +345,7 @@ export async function upcomingShowtimes(server: TestServer, token: string): Prom
   const from = new Date(now + 3_600_000).toISOString();
   const to = new Date(now + 5 * 86_400_000).toISOString();
   const res = await server.api('GET', `/showtimes?from=${from}&to=${to}`, { token });
-  if (res.status !== 200) fail('showtimes', res);
+  if (res.status !== 200) refused('showtimes', res);
   return (res.body as { showtimes: { id: string; status: string }[] }).showtimes
     .filter((s) => s.status === 'on_sale')
     .map((s) => s.id);
@@ -373,7 +359,7 @@ export async function freeSeats(
   kinds?: readonly string[],
 ): Promise<string[]> {
   const res = await server.api('GET', `/showtimes/${showtimeId}/seats`, { token });
-  if (res.status !== 200) fail('seat map', res);
+  if (res.status !== 200) refused('seat map', res);
   return (res.body as { seats: { id: string; kind: string; state: string }[] }).seats
     .filter((s) => s.state === 'free' && (kinds === undefined || kinds.includes(s.kind)))
     .map((s) => s.id);

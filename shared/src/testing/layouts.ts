@@ -77,3 +77,13 @@ export function largeHall(): HallLayout {
   for (let i = 0; i < 16; i++) rows.push(`${SIDE}_SSSSSSSSSSSSS_${SIDE}`);
   return layoutFromPatterns(rows);
 }
+
+// --- integration-test halls (test/**) -------------------------------------------------------------
+
+/**
+ * A plain block of `rows` × `seatsPerRow` standard seats, no aisle and no accessible places: a
+ * hall of its own for a server test, whose seats (A-1 … A-n, B-1 …) are easy to name.
+ */
+export function plainHall(rows: number, seatsPerRow: number): HallLayout {
+  return layoutFromPatterns(Array.from({ length: rows }, () => 'S'.repeat(seatsPerRow)));
+}
