@@ -24,7 +24,6 @@ import {
   type Result,
   type Showtime,
   type Site,
-  type SyncCollection,
   type TicketType,
 } from '@marquee/shared';
 import {
@@ -34,18 +33,13 @@ import {
   type LoadedHardwareConfig,
   type PrinterConfig,
 } from '../hardware-config.ts';
+import type { ReplicaReader } from '../replica.ts';
 import { SerialScanner } from '../serial-scanner.ts';
 import type { Db } from '../store.ts';
 import { drawerKick, renderJob, type PrinterProfile } from './layouts.ts';
 import type { PrintJobSpec, ReceiptPrint, ShiftReportPrint, TicketPrint } from './print-jobs.ts';
 import { PrintQueue, enqueuePrintJobs, viewOf, type PrintJobRow } from './print-queue.ts';
 import { DEFAULT_PRINTER_TIMING, SerialPrinter, type PrinterTiming } from './serial-printer.ts';
-
-/** The replica, read-only: where the names on a ticket come from. */
-export interface ReplicaReader {
-  get<T>(collection: SyncCollection, id: string): T | undefined;
-  all<T>(collection: SyncCollection): T[];
-}
 
 export interface PrinterServiceOptions {
   db: Db;
