@@ -7,6 +7,7 @@ import type { Hall, Locale, Movie, Payment, Showtime, Site, TicketType } from '@
 import type { HardwareConfig } from '../hardware-config.ts';
 import type { ReplicaReader } from '../replica.ts';
 import type { PrintJobSpec, ReceiptPrint, TicketPrint } from './print-jobs.ts';
+import { numericDateTime } from './sheet.ts';
 
 /** A sale as the core has it when it records it. */
 export interface SaleForPrint {
@@ -75,7 +76,7 @@ export function saleJobs(
       orderId: sale.orderId,
       ticketId: ticket.id,
       payload,
-      summary: `Ticket ${ticket.seatId} · ${film[locale]} · ${localTime(startsAt, timeZone)}`,
+      summary: `Ticket ${ticket.seatId} · ${film[locale]} · ${numericDateTime(startsAt, timeZone, false)}`,
     };
   });
   if (config?.receipts !== false) {
@@ -117,17 +118,4 @@ export function saleJobs(
     });
   }
   return jobs;
-}
-
-function localTime(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en', {
-    timeZone,
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
 }
