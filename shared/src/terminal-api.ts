@@ -19,6 +19,9 @@ import {
 } from './domain.ts';
 import { SyncCollection } from './sync.ts';
 
+/** An error as the UI lists it: the shared error body without its details. */
+const ErrorSummary = ErrorBodySchema.pick({ code: true, message: true });
+
 export const ConnectionState = z.enum(['online', 'offline', 'connecting', 'not_enrolled']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
 
@@ -88,7 +91,7 @@ export const OutboxEntry = z.object({
   name: z.string(),
   status: z.enum(['pending', 'ok', 'rejected']),
   createdAt: Instant,
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: ErrorSummary.optional(),
 });
 
 // --- printing, cash drawer, scanners (DESIGN §9) -----------------------------------------------
@@ -142,7 +145,7 @@ export const PrinterStatus = z.object({
   /** A hardware config file exists in the terminal's data dir. */
   configured: z.boolean(),
   /** The config file exists but is unusable; printing and scanning wait until it is fixed. */
-  configError: z.object({ code: z.string(), message: z.string() }).optional(),
+  configError: ErrorSummary.optional(),
   printers: z.array(PrinterDeviceStatus),
   cashDrawer: z.boolean(),
   scanner: z.object({ path: z.string(), connected: z.boolean(), message: z.string().optional() }).optional(),
@@ -310,8 +313,19 @@ export const terminalApi = {
 export type TerminalCall = keyof typeof terminalApi;
 /** A call's input once parsed: what the core's handlers receive. */
 export type TerminalInput<C extends TerminalCall> = z.infer<(typeof terminalApi)[C]['input']>;
-/** A call's input as a caller writes it (before the schema's defaults and trimming). */
-export type TerminalCallInput<C extends TerminalCall> = z.input<(typeof terminalApi)[C]['input']>;
+/**
+ * A call's input as a caller writes it (before the schema's defaults and trimming), read-only all
+ * the way down: no transport changes what it is given, so a caller's read-only arrays pass.
+ */
+export type TerminalCallInput<C extends TerminalCall> = ReadonlyDeep<
+  z.input<(typeof terminalApi)[C]['input']>
+>;
+
+type ReadonlyDeep<T> = T extends readonly (infer U)[]
+  ? readonly ReadonlyDeep<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
+    : T;
 export type TerminalOutput<C extends TerminalCall> = z.infer<(typeof terminalApi)[C]['output']>;
 
 /** One parsed call: its name and its input, correlated (`input` is that call's own input). */
@@ -401,7 +415,7 @@ export const TerminalEvent = z.discriminatedUnion('type', [
     type: z.literal('scan'),
     source: z.literal('serial'),
     result: AdmitResult.optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: ErrorSummary.optional(),
   }),
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEvent>;
