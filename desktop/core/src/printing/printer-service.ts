@@ -1,4 +1,6 @@
 /**
+ * Just over 400 lines: the devices' lifecycle and the queue pump share the printers' state.
+ *
  * The terminal's printing, cash drawer and serial scanner, as the core sees them: reads
  * `hardware.json`, drives the printer (and its backup) from the durable queue, answers the
  * terminal API's `printer.status`, `print.*` and `drawer.open`, and turns sales into print jobs.
