@@ -20,7 +20,7 @@ import {
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
-import { TerminalStatus, parseTerminalCall, type TerminalProfile } from '@marquee/shared';
+import { TerminalStatus, fail, ok, parseTerminalCall, type TerminalProfile } from '@marquee/shared';
 import { IPC } from '../preload/ipc-channels.ts';
 import { resolveAsset } from '../host/static-files.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
@@ -201,18 +201,14 @@ function registerIpc(channel: CoreChannel): void {
     if (!isTrustedSender(event.senderFrame)) return untrustedSender();
     const now = Date.now();
     const wait = pinAttempts.waitMs(now);
-    if (wait > 0)
-      return {
-        ok: false,
-        error: { code: 'rate_limited', message: 'too many attempts', details: { waitMs: wait } },
-      };
+    if (wait > 0) return fail('rate_limited', 'too many attempts', { waitMs: wait });
     const hash = config.kioskPinHash;
     const good = typeof pin === 'string' && hash !== undefined && verifyPin(pin, hash);
     pinAttempts.record(good, now);
-    if (!good) return { ok: false, error: { code: 'forbidden', message: 'wrong PIN' } };
+    if (!good) return fail('forbidden', 'wrong PIN');
     mayClose = true;
     setImmediate(() => app.quit());
-    return { ok: true, value: null };
+    return ok(null);
   });
   channel.onEvent((event) => {
     const win = window;
