@@ -1,8 +1,9 @@
 /**
  * Electron main (DESIGN §3, §11): owns the window, the `app://` protocol, the security policy and
  * the IPC bridge to the terminal core, which runs in a utility process. Deliberately thin: every
- * decision lives in a pure module next to this file (window-options, csp, ipc-guard, permissions,
- * kiosk-session, kiosk-pin) and is unit-tested without Electron; this file only wires them in.
+ * decision lives in a pure module next to this file (window-options, ipc-guard, permissions,
+ * kiosk-session) or in desktop/host, shared with the browser bridge (csp, kiosk-pin, the core
+ * protocol, static files), and is unit-tested without Electron; this file only wires them in.
  *
  *   electron desktop [--data DIR] [--server URL --code CODE]
  */

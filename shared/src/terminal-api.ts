@@ -1,7 +1,10 @@
 /**
+ * Over 400 lines on purpose: the whole terminal contract (calls, events, frames, the one edge
+ * parse) reads in one file, as both ends import it.
+ *
  * The terminal API: the one contract between a lobby terminal's UI and its core (DESIGN §3).
- * Carried by Electron IPC or by the browser-mode WebSocket bridge; both validate with these
- * schemas and answer `Result` values, never exceptions.
+ * Carried by Electron IPC, the browser-mode WebSocket bridge and the headless CLI; each parses
+ * with `parseTerminalCall` once and answers `Result` values, never exceptions.
  */
 import { z } from 'zod';
 import { ErrorBodySchema, fail, isErrorCode, ok, type Result } from './errors.ts';
