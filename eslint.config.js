@@ -177,8 +177,79 @@ export default tseslint.config(
             noElectron,
             noTestCode,
             forbid(
-              ['**/sync-server/**', '**/renderer/**', '**/main/**', '**/preload/**'],
+              [
+                '**/sync-server/**',
+                '**/renderer/**',
+                '**/main/**',
+                '**/preload/**',
+                '**/host/**',
+                '**/bridge/**',
+              ],
               'The core is plain Node and imports only shared.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What Electron main and the browser bridge share: transport-neutral, plain Node.
+    files: ['desktop/host/**/*.ts'],
+    ignores: ['desktop/host/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(
+              [
+                '**/sync-server/**',
+                '**/renderer/**',
+                '**/main/**',
+                '**/preload/**',
+                '**/bridge/**',
+                '**/core/**',
+              ],
+              'desktop/host is transport-neutral: it imports only shared (main, bridge and core import it).',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['desktop/main/**/*.ts'],
+    ignores: ['desktop/main/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noTestCode,
+            forbid(
+              ['**/bridge/**', '**/renderer/**', '**/sync-server/**'],
+              'Electron main shares code with the bridge through desktop/host, never directly.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['desktop/bridge/**/*.ts'],
+    ignores: ['desktop/bridge/**/*.test.ts', 'desktop/bridge/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(
+              ['**/main/**', '**/renderer/**', '**/preload/**', '**/sync-server/**'],
+              'The browser bridge shares code with Electron main through desktop/host, never directly.',
             ),
           ],
         },

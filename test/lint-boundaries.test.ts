@@ -64,6 +64,32 @@ describe('import boundaries', () => {
     expect(errors).toHaveLength(2);
   });
 
+  it('keeps Electron main and the browser bridge apart: they share desktop/host', async () => {
+    const fromMain = await restrictedImports(
+      "import { answerFrame } from '../bridge/protocol.ts';\nexport const x = answerFrame;\n",
+      'desktop/main/main.ts',
+    );
+    expect(fromMain.join('\n')).toMatch(/desktop\/host/);
+    const fromBridge = await restrictedImports(
+      "import { isTrustedSender } from '../main/ipc-guard.ts';\nimport { app } from 'electron';\nexport const x = [isTrustedSender, app];\n",
+      'desktop/bridge/bridge-server.ts',
+    );
+    expect(fromBridge).toHaveLength(2);
+    const shared = await restrictedImports(
+      "import { securityHeaders } from '../host/csp.ts';\nexport const x = securityHeaders;\n",
+      'desktop/bridge/bridge-server.ts',
+    );
+    expect(shared).toEqual([]);
+  });
+
+  it('refuses electron, main, bridge and the core in desktop/host', async () => {
+    const errors = await restrictedImports(
+      "import { app } from 'electron';\nimport { IPC } from '../preload/ipc-channels.ts';\nimport { startBridge } from '../bridge/bridge-server.ts';\nimport { TerminalCore } from '../core/src/core.ts';\nexport const x = [app, IPC, startBridge, TerminalCore];\n",
+      'desktop/host/csp.ts',
+    );
+    expect(errors).toHaveLength(4);
+  });
+
   it('lets shared import zod and its own modules', async () => {
     const errors = await restrictedImports(
       "import { z } from 'zod';\nimport { ERROR_CODES } from './errors.ts';\nexport const x = [z, ERROR_CODES];\n",

@@ -7,9 +7,9 @@ import { createReadStream } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import type { TerminalEvent } from '@marquee/shared';
-import { securityHeaders } from '../main/csp.ts';
-import type { TerminalCoreLike } from '../main/core-protocol.ts';
+import { TerminalStatus, fail, type TerminalEvent } from '@marquee/shared';
+import { securityHeaders } from '../host/csp.ts';
+import type { TerminalCoreLike } from '../host/core-protocol.ts';
 import { answerFrame, type Admission, type BridgeEvent, type BridgeReply } from './protocol.ts';
 import {
   SESSION_PARAM,
@@ -22,7 +22,7 @@ import {
   tokensEqual,
   type SessionPolicy,
 } from './session.ts';
-import { resolveAsset } from './static-files.ts';
+import { resolveAsset } from '../host/static-files.ts';
 
 export const BRIDGE_PATH = '/bridge';
 export const DEFAULT_BRIDGE_PORT = 5174;
@@ -105,8 +105,9 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     const onEvent = (event: TerminalEvent) => send({ event });
     options.core.events.on('event', onEvent);
     // A page that (re)connects may have missed events: start it with the current status.
-    void options.core.handle('terminal.status', {}).then((status) => {
-      if (status.ok) send({ event: { type: 'status', status: status.value } as TerminalEvent });
+    void options.core.run({ call: 'terminal.status', input: {} }).then((status) => {
+      const parsed = status.ok ? TerminalStatus.safeParse(status.value) : undefined;
+      if (parsed?.success === true) send({ event: { type: 'status', status: parsed.data } });
     });
     const admit = (): Admission => {
       if (inFlight >= maxInFlight) return { admit: false };
@@ -120,10 +121,7 @@ export async function startBridge(options: BridgeOptions): Promise<RunningBridge
     };
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        send({
-          id: null,
-          result: { ok: false, error: { code: 'validation_failed', message: 'frames are text' } },
-        });
+        send({ id: null, result: fail('validation_failed', 'frames are text') });
         return;
       }
       const text = Array.isArray(data)

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { TerminalProfile } from '@marquee/shared';
-import { hashPin, isValidPin } from '../main/kiosk-pin.ts';
+import { hashPin, isValidPin } from '../host/kiosk-pin.ts';
 import { startBrowserTerminal, TerminalStartError } from './browser-terminal.ts';
 import { DEFAULT_BRIDGE_PORT } from './bridge-server.ts';
 

@@ -5,7 +5,7 @@
  */
 import { parseArgs } from 'node:util';
 import { TerminalCore } from '../core/src/core.ts';
-import { serveCore, type HostMessage } from './core-protocol.ts';
+import { serveCore, type HostMessage } from '../host/core-protocol.ts';
 
 const parent = process.parentPort;
 const { values } = parseArgs({ options: { data: { type: 'string' } }, strict: false });

@@ -1,8 +1,9 @@
 /**
  * Electron main (DESIGN §3, §11): owns the window, the `app://` protocol, the security policy and
  * the IPC bridge to the terminal core, which runs in a utility process. Deliberately thin: every
- * decision lives in a pure module next to this file (window-options, csp, ipc-guard, permissions,
- * kiosk-session, kiosk-pin) and is unit-tested without Electron; this file only wires them in.
+ * decision lives in a pure module next to this file (window-options, ipc-guard, permissions,
+ * kiosk-session) or in desktop/host, shared with the browser bridge (csp, kiosk-pin, the core
+ * protocol, static files), and is unit-tested without Electron; this file only wires them in.
  *
  *   electron desktop [--data DIR] [--server URL --code CODE]
  */
@@ -20,15 +21,15 @@ import {
   utilityProcess,
   type UtilityProcess,
 } from 'electron';
-import type { TerminalProfile } from '@marquee/shared';
+import { TerminalStatus, fail, ok, parseTerminalCall, type TerminalProfile } from '@marquee/shared';
 import { IPC } from '../preload/ipc-channels.ts';
-import { resolveAsset } from '../bridge/static-files.ts';
+import { resolveAsset } from '../host/static-files.ts';
 import { APP_ENTRY_URL, APP_SCHEME } from './app-origin.ts';
-import { CoreChannel } from './core-protocol.ts';
-import { securityHeaders, withSecurityHeaders } from './csp.ts';
-import { isTrustedSender, parseTerminalCall, untrustedSender } from './ipc-guard.ts';
+import { CoreChannel } from '../host/core-protocol.ts';
+import { securityHeaders, withSecurityHeaders } from '../host/csp.ts';
+import { isTrustedSender, untrustedSender } from './ipc-guard.ts';
 import { HoldLedger, IdleWatch } from './kiosk-session.ts';
-import { PinAttempts, verifyPin } from './kiosk-pin.ts';
+import { PinAttempts, verifyPin } from '../host/kiosk-pin.ts';
 import { isPermissionAllowed } from './permissions.ts';
 import { loadTerminalConfig } from './terminal-config.ts';
 import { isNavigationAllowed, windowPlan, type WindowPlan } from './window-options.ts';
@@ -174,7 +175,9 @@ function watchIdle(channel: CoreChannel, seconds: number): void {
     if (win === undefined || win.isDestroyed()) return;
     win.webContents.send(IPC.idleReset);
     // Free the abandoned customer's seats now rather than when their holds expire.
-    const released = holds.drain().map((holdId) => channel.call('seats.release', { holdId }));
+    const released = holds
+      .drain()
+      .map((holdId) => channel.call({ call: 'seats.release', input: { holdId } }));
     void Promise.allSettled(released).then(() => win.loadURL(APP_ENTRY_URL));
   }, 5_000);
   timer.unref();
@@ -183,11 +186,12 @@ function watchIdle(channel: CoreChannel, seconds: number): void {
 function registerIpc(channel: CoreChannel): void {
   ipcMain.handle(IPC.call, async (event, call: unknown, input: unknown) => {
     if (!isTrustedSender(event.senderFrame)) return untrustedSender();
+    // The Electron transport's one parse: the core host gets the typed request.
     const parsed = parseTerminalCall(call, input);
     if (!parsed.ok) return parsed;
     callsInFlight++;
     try {
-      const result = await channel.call(parsed.value.call, parsed.value.input);
+      const result = await channel.call(parsed.value);
       holds.observe(parsed.value.call, parsed.value.input, result);
       return result;
     } finally {
@@ -198,18 +202,14 @@ function registerIpc(channel: CoreChannel): void {
     if (!isTrustedSender(event.senderFrame)) return untrustedSender();
     const now = Date.now();
     const wait = pinAttempts.waitMs(now);
-    if (wait > 0)
-      return {
-        ok: false,
-        error: { code: 'rate_limited', message: 'too many attempts', details: { waitMs: wait } },
-      };
+    if (wait > 0) return fail('rate_limited', 'too many attempts', { waitMs: wait });
     const hash = config.kioskPinHash;
     const good = typeof pin === 'string' && hash !== undefined && verifyPin(pin, hash);
     pinAttempts.record(good, now);
-    if (!good) return { ok: false, error: { code: 'forbidden', message: 'wrong PIN' } };
+    if (!good) return fail('forbidden', 'wrong PIN');
     mayClose = true;
     setImmediate(() => app.quit());
-    return { ok: true, value: null };
+    return ok(null);
   });
   channel.onEvent((event) => {
     const win = window;
@@ -248,9 +248,11 @@ async function start(): Promise<void> {
       ? { serverUrl: args.server, code: args.code }
       : config.enroll;
   if (!status.enrolled && enroll !== undefined) {
-    const enrolled = await channel.call('terminal.enroll', enroll);
-    if (enrolled.ok) status = enrolled.value as typeof status;
-    else log('enrollment failed', { error: enrolled.error });
+    const request = parseTerminalCall('terminal.enroll', enroll);
+    const enrolled = request.ok ? await channel.call(request.value) : request;
+    const answer = enrolled.ok ? TerminalStatus.safeParse(enrolled.value) : undefined;
+    if (answer?.success === true) status = answer.data;
+    else log('enrollment failed', { error: enrolled.ok ? 'off-contract answer' : enrolled.error });
   }
   profile = status.profile;
   if (config.profile !== undefined && profile !== undefined && profile !== config.profile)

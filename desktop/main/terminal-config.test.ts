@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { hashPin } from './kiosk-pin.ts';
+import { hashPin } from '../host/kiosk-pin.ts';
 import { loadTerminalConfig, parseTerminalConfig } from './terminal-config.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'marquee-config-'));

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { TerminalProfile } from '@marquee/shared';
-import { isPinHash } from './kiosk-pin.ts';
+import { isPinHash } from '../host/kiosk-pin.ts';
 
 export const TerminalConfig = z.strictObject({
   /** Hash from `npm run terminal -- --hash-pin`; without it a kiosk cannot be left from the UI. */

@@ -1,9 +1,13 @@
 /**
+ * Over 400 lines on purpose: the whole terminal contract (calls, events, frames, the one edge
+ * parse) reads in one file, as both ends import it.
+ *
  * The terminal API: the one contract between a lobby terminal's UI and its core (DESIGN §3).
- * Carried by Electron IPC or by the browser-mode WebSocket bridge; both validate with these
- * schemas and answer `Result` values, never exceptions.
+ * Carried by Electron IPC, the browser-mode WebSocket bridge and the headless CLI; each parses
+ * with `parseTerminalCall` once and answers `Result` values, never exceptions.
  */
 import { z } from 'zod';
+import { ErrorBodySchema, fail, isErrorCode, ok, type Result } from './errors.ts';
 import {
   AdmissionVerdict,
   HallLayout,
@@ -17,6 +21,9 @@ import {
   Uuid,
 } from './domain.ts';
 import { SyncCollection } from './sync.ts';
+
+/** An error as the UI lists it: the shared error body without its details. */
+const ErrorSummary = ErrorBodySchema.pick({ code: true, message: true });
 
 export const ConnectionState = z.enum(['online', 'offline', 'connecting', 'not_enrolled']);
 export type ConnectionState = z.infer<typeof ConnectionState>;
@@ -87,7 +94,7 @@ export const OutboxEntry = z.object({
   name: z.string(),
   status: z.enum(['pending', 'ok', 'rejected']),
   createdAt: Instant,
-  error: z.object({ code: z.string(), message: z.string() }).optional(),
+  error: ErrorSummary.optional(),
 });
 
 // --- printing, cash drawer, scanners (DESIGN §9) -----------------------------------------------
@@ -141,7 +148,7 @@ export const PrinterStatus = z.object({
   /** A hardware config file exists in the terminal's data dir. */
   configured: z.boolean(),
   /** The config file exists but is unusable; printing and scanning wait until it is fixed. */
-  configError: z.object({ code: z.string(), message: z.string() }).optional(),
+  configError: ErrorSummary.optional(),
   printers: z.array(PrinterDeviceStatus),
   cashDrawer: z.boolean(),
   scanner: z.object({ path: z.string(), connected: z.boolean(), message: z.string().optional() }).optional(),
@@ -307,8 +314,99 @@ export const terminalApi = {
 } as const;
 
 export type TerminalCall = keyof typeof terminalApi;
+/** A call's input once parsed: what the core's handlers receive. */
 export type TerminalInput<C extends TerminalCall> = z.infer<(typeof terminalApi)[C]['input']>;
+/**
+ * A call's input as a caller writes it (before the schema's defaults and trimming), read-only all
+ * the way down: no transport changes what it is given, so a caller's read-only arrays pass.
+ */
+export type TerminalCallInput<C extends TerminalCall> = ReadonlyDeep<
+  z.input<(typeof terminalApi)[C]['input']>
+>;
+
+type ReadonlyDeep<T> = T extends readonly (infer U)[]
+  ? readonly ReadonlyDeep<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: ReadonlyDeep<T[K]> }
+    : T;
 export type TerminalOutput<C extends TerminalCall> = z.infer<(typeof terminalApi)[C]['output']>;
+
+/** One parsed call: its name and its input, correlated (`input` is that call's own input). */
+export type TerminalRequest<C extends TerminalCall = TerminalCall> = {
+  [K in C]: { call: K; input: TerminalInput<K> };
+}[C];
+
+export function isTerminalCall(call: unknown): call is TerminalCall {
+  return typeof call === 'string' && Object.hasOwn(terminalApi, call);
+}
+
+/**
+ * The terminal API's one edge: a call name and its raw input, from any transport (Electron IPC,
+ * the browser bridge, the headless CLI, a test), become a typed request or `validation_failed`.
+ * Unknown calls are `validation_failed` too: from the outside, a misspelt call and a malformed
+ * input are the same mistake. Each transport calls this once; the core's dispatch gets the result.
+ */
+export function parseTerminalCall(call: unknown, raw: unknown): Result<TerminalRequest> {
+  if (!isTerminalCall(call)) {
+    return fail('validation_failed', 'unknown terminal call', {
+      call: typeof call === 'string' ? call.slice(0, 64) : typeof call,
+    });
+  }
+  const parsed = terminalApi[call].input.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const field = issue === undefined ? '' : issue.path.map(String).join('.');
+    return fail(
+      'validation_failed',
+      issue === undefined ? 'invalid input' : `${field || 'input'}: ${issue.message}`,
+      { call, field },
+    );
+  }
+  // The schema looked up by `call` parsed the input, so it is that call's input: TypeScript cannot
+  // correlate the two through the lookup.
+  return ok({ call, input: parsed.data } as TerminalRequest);
+}
+
+// --- frames: one message format for a call and its answer on every transport --------------------
+
+/** Chosen by the caller to match an answer to its call. */
+export const RequestId = z.union([
+  z.string().min(1).max(64),
+  z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+]);
+export type RequestId = z.infer<typeof RequestId>;
+
+/** caller → core: `{id, call, input}`; `input` is parsed at the edge by {@link parseTerminalCall}. */
+export const CallFrame = z.strictObject({
+  id: RequestId,
+  call: z.string().min(1).max(64),
+  input: z.unknown(),
+});
+export type CallFrame = z.infer<typeof CallFrame>;
+
+/** A `Result` as it crosses a boundary: `{ok:true,value}` or `{ok:false,error}`. */
+export const ResultSchema = z.union([
+  z.strictObject({ ok: z.literal(true), value: z.unknown() }),
+  z.strictObject({ ok: z.literal(false), error: ErrorBodySchema }),
+]);
+
+/** core → caller: `{id, result}`; `id` is null when the frame it answers had none readable. */
+export const ResultFrame = z.strictObject({ id: RequestId.nullable(), result: ResultSchema });
+export type ResultFrame = { id: RequestId | null; result: Result<unknown> };
+
+/**
+ * Reads a `Result` that crossed a boundary. An error code this build does not know (a newer core
+ * behind an older page) becomes `internal`, keeping the message and naming the code.
+ */
+export function readResult(raw: unknown): Result<unknown> | undefined {
+  const parsed = ResultSchema.safeParse(raw);
+  if (!parsed.success) return undefined;
+  const result = parsed.data;
+  if (result.ok) return ok(result.value);
+  const { code, message, details } = result.error;
+  if (isErrorCode(code)) return details === undefined ? fail(code, message) : fail(code, message, details);
+  return fail('internal', message, { ...details, code });
+}
 
 /** Events the core pushes to its UI. */
 export const TerminalEvent = z.discriminatedUnion('type', [
@@ -320,7 +418,11 @@ export const TerminalEvent = z.discriminatedUnion('type', [
     type: z.literal('scan'),
     source: z.literal('serial'),
     result: AdmitResult.optional(),
-    error: z.object({ code: z.string(), message: z.string() }).optional(),
+    error: ErrorSummary.optional(),
   }),
 ]);
 export type TerminalEvent = z.infer<typeof TerminalEvent>;
+
+/** core → caller, pushed as the core emits it: `{event}`. */
+export const EventFrame = z.strictObject({ event: TerminalEvent });
+export type EventFrame = z.infer<typeof EventFrame>;

@@ -7,8 +7,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { WebSocket } from 'ws';
-import type { Result, TerminalCall, TerminalEvent, TerminalStatus } from '@marquee/shared';
-import type { TerminalCoreLike } from '../../main/core-protocol.ts';
+import type { Result, TerminalEvent, TerminalRequest, TerminalStatus } from '@marquee/shared';
+import type { TerminalCoreLike } from '../../host/core-protocol.ts';
 
 export const STATUS: TerminalStatus = {
   enrolled: true,
@@ -21,15 +21,15 @@ export const STATUS: TerminalStatus = {
 
 export class FakeCore implements TerminalCoreLike {
   readonly events = new EventEmitter<{ event: [TerminalEvent] }>();
-  readonly calls: { call: TerminalCall; input: unknown }[] = [];
+  readonly calls: TerminalRequest[] = [];
   /** Delays answers by this long (in-flight limits). */
   delayMs = 0;
 
-  async handle(call: TerminalCall, input: unknown): Promise<Result<unknown>> {
-    this.calls.push({ call, input });
+  async run(request: TerminalRequest): Promise<Result<unknown>> {
+    this.calls.push(request);
     if (this.delayMs > 0) await new Promise((resolve) => setTimeout(resolve, this.delayMs));
-    if (call === 'terminal.status') return { ok: true, value: STATUS };
-    return { ok: true, value: { call, input } };
+    if (request.call === 'terminal.status') return { ok: true, value: STATUS };
+    return { ok: true, value: request };
   }
 }
 

@@ -8,7 +8,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { TerminalProfile, type TerminalCall } from '@marquee/shared';
+import { CallFrame, TerminalProfile, parseTerminalCall } from '@marquee/shared';
 import { TerminalCore } from './core.ts';
 
 const Args = z.object({
@@ -16,12 +16,6 @@ const Args = z.object({
   code: z.string().min(6).optional(),
   data: z.string().min(1),
   profile: TerminalProfile.optional(),
-});
-
-const Command = z.strictObject({
-  id: z.union([z.string(), z.number()]),
-  call: z.string(),
-  input: z.unknown(),
 });
 
 function write(line: unknown): void {
@@ -78,14 +72,16 @@ async function main(): Promise<void> {
   const lines = createInterface({ input: process.stdin });
   lines.on('line', (line) => {
     void (async () => {
-      let command: z.infer<typeof Command>;
+      let command: CallFrame;
       try {
-        command = Command.parse(JSON.parse(line));
+        command = CallFrame.parse(JSON.parse(line));
       } catch {
         write({ error: { code: 'validation_failed', message: 'expected {"id","call","input"}' } });
         return;
       }
-      const result = await core.handle(command.call as TerminalCall, command.input);
+      // The headless transport's one parse; the core's dispatch gets the typed request.
+      const request = parseTerminalCall(command.call, command.input);
+      const result = request.ok ? await core.run(request.value) : request;
       write({ id: command.id, result });
     })();
   });

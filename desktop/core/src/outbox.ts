@@ -4,9 +4,14 @@
  * the server as mutations with stable ids until the server answers. A rejected mutation is kept
  * and surfaced, never retried.
  */
-import type { MutationName, MutationResult, MutationsResponse } from '@marquee/shared';
-import { MarqueeError } from '@marquee/shared';
-import type { ServerClient } from './server-client.ts';
+import {
+  MarqueeError,
+  MutationResult,
+  type MutationName,
+  type MutationsResponse,
+  type TerminalOutput,
+} from '@marquee/shared';
+import type { ServerApi } from './server-api.ts';
 import type { Db } from './store.ts';
 
 export interface OutboxRow {
@@ -30,7 +35,7 @@ export class Outbox {
 
   constructor(
     private readonly db: Db,
-    private readonly server: ServerClient,
+    private readonly server: ServerApi,
     private readonly terminalId: () => string | undefined,
     /** Runs inside the transaction that records the answers; must be synchronous. */
     private readonly onSettled: (results: readonly MutationResult[]) => void,
@@ -62,16 +67,40 @@ export class Outbox {
       .all(limit) as OutboxRow[];
   }
 
+  /** `outbox.list`: what is still pending or was refused, for the UI. */
+  entries(): TerminalOutput<'outbox.list'> {
+    return this.list().map((row) => {
+      const result = storedResult(row);
+      return {
+        id: row.id,
+        name: row.name,
+        status: row.status,
+        createdAt: new Date(row.created_at).toISOString(),
+        ...(result?.status === 'rejected'
+          ? { error: { code: result.error.code, message: result.error.message } }
+          : {}),
+      };
+    });
+  }
+
   row(id: string): OutboxRow | undefined {
     return this.db.prepare('SELECT * FROM outbox WHERE id = ?').get(id) as OutboxRow | undefined;
+  }
+
+  /** The arguments of the mutations named `name` still waiting for the server. */
+  pendingArgs(name: MutationName): unknown[] {
+    return (
+      this.db.prepare("SELECT args FROM outbox WHERE name = ? AND status = 'pending'").all(name) as {
+        args: string;
+      }[]
+    ).map((r) => JSON.parse(r.args) as unknown);
   }
 
   /** Resolves when the server has answered mutation `id` (ok or rejected). */
   settled(id: string): Promise<MutationResult> {
     const row = this.row(id);
-    if (row !== undefined && row.status !== 'pending' && row.result !== null) {
-      return Promise.resolve(JSON.parse(row.result) as MutationResult);
-    }
+    const stored = row === undefined || row.status === 'pending' ? undefined : storedResult(row);
+    if (stored !== undefined) return Promise.resolve(stored);
     return new Promise((resolve) => {
       const list = this.waiters.get(id) ?? [];
       list.push(resolve);
@@ -100,7 +129,7 @@ export class Outbox {
         .run(...batch.map((r) => r.id));
       let response: MutationsResponse;
       try {
-        response = await this.server.request<MutationsResponse>('POST', '/sync/mutations', {
+        response = await this.server.mutations({
           terminalId,
           mutations: batch.map((r) => ({ id: r.id, name: r.name, args: JSON.parse(r.args) as unknown })),
         });
@@ -125,4 +154,17 @@ export class Outbox {
       }
     }
   }
+}
+
+/** The server's answer as the outbox stored it; undefined while pending (or if the row is damaged). */
+function storedResult(row: OutboxRow): MutationResult | undefined {
+  if (row.result === null) return undefined;
+  let json: unknown;
+  try {
+    json = JSON.parse(row.result);
+  } catch {
+    return undefined;
+  }
+  const parsed = MutationResult.safeParse(json);
+  return parsed.success ? parsed.data : undefined;
 }

@@ -5,14 +5,21 @@
  * replication pulls from.
  */
 import type { SyncCollection, SyncDocument } from '@marquee/shared';
+import type { HandlerMap } from './api/handler-map.ts';
 import type { Db } from './store.ts';
+
+/** The replica, read-only: what the capability modules read documents through. */
+export interface ReplicaReader {
+  get<T>(collection: SyncCollection, id: string): T | undefined;
+  all<T>(collection: SyncCollection): T[];
+}
 
 export interface ReplicaChange {
   collection: SyncCollection;
   lseq: number;
 }
 
-export class Replica {
+export class Replica implements ReplicaReader {
   private lseq: number;
   private readonly upsert;
   private readonly current;
@@ -87,8 +94,33 @@ export class Replica {
     };
   }
 
+  /**
+   * When another door admitted this ticket, from the replicated admissions (indexed on the
+   * ticket id: migration 2), or undefined.
+   */
+  admittedAt(ticketId: string): string | undefined {
+    const row = this.db
+      .prepare(
+        "SELECT body FROM docs WHERE collection = 'admissions' AND deleted = 0 AND json_extract(body, '$.ticketId') = ? LIMIT 1",
+      )
+      .get(ticketId) as { body: string } | undefined;
+    return row === undefined ? undefined : (JSON.parse(row.body) as { at: string }).at;
+  }
+
   clear(): void {
     this.db.prepare('DELETE FROM docs').run();
     this.db.prepare('DELETE FROM checkpoints').run();
   }
+}
+
+export type ReplicaHandlers = HandlerMap<'replica.pull'>;
+
+/** The RxDB pull handler the renderer replicates its collections with. */
+export function replicaHandlers(replica: Replica): ReplicaHandlers {
+  return {
+    'replica.pull': (input) => {
+      const page = replica.changesSince(input.collection, input.checkpoint?.lseq ?? 0, input.limit);
+      return { documents: page.documents, checkpoint: { lseq: page.lseq } };
+    },
+  };
 }

@@ -1,5 +1,8 @@
-/** HTTP to the sync server with a bearer token and a timeout; errors become stable codes. */
-import { MarqueeError, isErrorCode, type ErrorBody } from '@marquee/shared';
+/**
+ * HTTP to the sync server with a bearer token and a timeout; errors become stable codes. Only
+ * `server-api.ts` uses it: that is where every answer is parsed.
+ */
+import { ErrorResponse, MarqueeError, isErrorCode } from '@marquee/shared';
 
 export const REQUEST_TIMEOUT_MS = 8000;
 
@@ -47,7 +50,8 @@ export class ServerClient {
       throw new MarqueeError('offline', 'the server connection broke', { cause: String(error) });
     }
     if (response.ok) return payload as T;
-    const error = (payload as { error?: ErrorBody } | undefined)?.error;
+    const parsed = ErrorResponse.safeParse(payload);
+    const error = parsed.success ? parsed.data.error : undefined;
     if (error !== undefined && isErrorCode(error.code))
       throw new MarqueeError(error.code, error.message, error.details);
     if (response.status >= 500)

@@ -9,11 +9,10 @@ import {
   StreamServerMessage,
   formatCheckpoint,
   type Checkpoint,
-  type PullResponse,
   type SyncCollection,
 } from '@marquee/shared';
 import type { Replica } from './replica.ts';
-import type { ServerClient } from './server-client.ts';
+import type { ServerApi } from './server-api.ts';
 import type { Db } from './store.ts';
 
 export type LinkState = 'online' | 'offline' | 'connecting';
@@ -21,7 +20,7 @@ export type LinkState = 'online' | 'offline' | 'connecting';
 export interface SyncClientOptions {
   db: Db;
   replica: Replica;
-  server: ServerClient;
+  server: ServerApi;
   onState: (state: LinkState) => void;
   onChanges: (collections: ReadonlySet<SyncCollection>) => void;
   log?: (message: string, extra?: Record<string, unknown>) => void;
@@ -154,9 +153,7 @@ export class SyncClient {
   ): Promise<Checkpoint | 'resync'> {
     let checkpoint = this.checkpoints().get(collection);
     for (;;) {
-      const query = new URLSearchParams({ collection, limit: String(PAGE) });
-      if (checkpoint !== undefined) query.set('checkpoint', formatCheckpoint(checkpoint));
-      const page = await this.options.server.request<PullResponse>('GET', `/sync/pull?${query.toString()}`);
+      const page = await this.options.server.pull(collection, checkpoint, PAGE);
       if (page.resync === true) return 'resync';
       const done = page.documents.length < PAGE;
       const next =

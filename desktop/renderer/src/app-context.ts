@@ -8,6 +8,7 @@ import type {
   Locale,
   Result,
   TerminalCall,
+  TerminalCallInput,
   TerminalOutput,
   TerminalStatus,
 } from '@marquee/shared';
@@ -30,7 +31,7 @@ export function useClient(): TerminalClient {
 export async function callCore<C extends TerminalCall>(
   client: TerminalClient,
   call: C,
-  input: unknown,
+  input: TerminalCallInput<C>,
 ): Promise<Result<TerminalOutput<C>>> {
   try {
     return await client.call(call, input);

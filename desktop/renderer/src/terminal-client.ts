@@ -3,12 +3,21 @@
  * events. Two transports implement it with the same contract — Electron's preload bridge
  * (`window.marquee`) and the browser-mode WebSocket bridge — so the UI never knows which.
  */
-import type { Result, TerminalCall, TerminalEvent, TerminalOutput } from '@marquee/shared';
+import type { Result, TerminalCall, TerminalCallInput, TerminalEvent, TerminalOutput } from '@marquee/shared';
 
 export interface TerminalClient {
-  call<C extends TerminalCall>(call: C, input: unknown): Promise<Result<TerminalOutput<C>>>;
+  /** `client.call('seats.hold', input)`: the input is checked at compile time, the answer typed by the call. */
+  call<C extends TerminalCall>(call: C, input: TerminalCallInput<C>): Promise<Result<TerminalOutput<C>>>;
   /** Events from the core (status changes, replica changes); returns an unsubscribe function. */
   subscribe(listener: (event: TerminalEvent) => void): () => void;
+}
+
+/**
+ * The value of an `ok` answer to call `C`. The core's typed dispatch produced it for that call and
+ * the transport checked the `Result` around it; the value itself is not parsed again here.
+ */
+export function answerOf<C extends TerminalCall>(result: Result<unknown>): Result<TerminalOutput<C>> {
+  return result as Result<TerminalOutput<C>>;
 }
 
 /** What the Electron preload exposes on `window.marquee`. */

@@ -10,6 +10,7 @@ import {
   Instant,
   LocalizedText,
   NonNegativeMinorUnits,
+  Payment,
   PaymentMethod,
   SeatId,
   Uuid,
@@ -65,15 +66,8 @@ export const ReceiptPrint = z.strictObject({
     .min(1)
     .max(50),
   total: NonNegativeMinorUnits,
-  payments: z
-    .array(
-      z.strictObject({
-        method: PaymentMethod,
-        amount: NonNegativeMinorUnits,
-        tendered: NonNegativeMinorUnits.optional(),
-      }),
-    )
-    .max(4),
+  /** The order's payments as the shared `Payment`, less the card reference a receipt does not print. */
+  payments: z.array(Payment.omit({ reference: true })).max(4),
   change: NonNegativeMinorUnits,
   taxes: z.array(TaxRate).max(4),
   offline: z.boolean(),

@@ -1,4 +1,6 @@
 /**
+ * Just over 400 lines: the devices' lifecycle and the queue pump share the printers' state.
+ *
  * The terminal's printing, cash drawer and serial scanner, as the core sees them: reads
  * `hardware.json`, drives the printer (and its backup) from the durable queue, answers the
  * terminal API's `printer.status`, `print.*` and `drawer.open`, and turns sales into print jobs.
@@ -10,22 +12,15 @@
  * later, when someone changes the paper, is worse than one that says "open it with the key".
  */
 import { randomUUID } from 'node:crypto';
-import { z } from 'zod';
 import {
   MarqueeError,
-  PaymentMethod,
   fail,
   ok,
-  type Hall,
   type Locale,
-  type Movie,
   type PrintJobView,
   type PrinterStatus,
   type Result,
-  type Showtime,
   type Site,
-  type SyncCollection,
-  type TicketType,
 } from '@marquee/shared';
 import {
   hardwareConfigStamp,
@@ -34,18 +29,16 @@ import {
   type LoadedHardwareConfig,
   type PrinterConfig,
 } from '../hardware-config.ts';
+import type { ReplicaReader } from '../replica.ts';
 import { SerialScanner } from '../serial-scanner.ts';
 import type { Db } from '../store.ts';
 import { drawerKick, renderJob, type PrinterProfile } from './layouts.ts';
-import type { PrintJobSpec, ReceiptPrint, ShiftReportPrint, TicketPrint } from './print-jobs.ts';
+import type { PrintJobSpec } from './print-jobs.ts';
+import { recordDrawerEvent } from './drawer-audit.ts';
 import { PrintQueue, enqueuePrintJobs, viewOf, type PrintJobRow } from './print-queue.ts';
+import { saleJobs, type SaleForPrint } from './sale-jobs.ts';
+import { shiftReport } from './shift-report.ts';
 import { DEFAULT_PRINTER_TIMING, SerialPrinter, type PrinterTiming } from './serial-printer.ts';
-
-/** The replica, read-only: where the names on a ticket come from. */
-export interface ReplicaReader {
-  get<T>(collection: SyncCollection, id: string): T | undefined;
-  all<T>(collection: SyncCollection): T[];
-}
 
 export interface PrinterServiceOptions {
   db: Db;
@@ -62,23 +55,10 @@ export interface PrinterServiceOptions {
   timing?: Partial<PrinterTiming> & { tickMs?: number };
 }
 
-/** A sale as the core has it when it records it. */
-export interface SaleForPrint {
-  orderId: string;
-  code?: string | undefined;
-  showtimeId: string;
-  soldAt: number;
-  tickets: readonly { id: string; seatId: string; ticketTypeId: string; price: number; token: string }[];
-  payments: readonly { method: PaymentMethod; amount: number; tendered?: number | undefined }[];
-  total: number;
-  change: number;
-  offline: boolean;
-}
+export type { SaleForPrint } from './sale-jobs.ts';
 
 export type DrawerRequest =
   { kind: 'sale'; orderId: string } | { kind: 'manual'; reason: string; actor: { id: string; name: string } };
-
-const UNKNOWN_TEXT = { en: '?', 'zh-CN': '?' };
 
 export class PrinterService {
   private readonly queue: PrintQueue;
@@ -184,7 +164,7 @@ export class PrinterService {
     }
     // The terminal may have been closed while the pulse went out; there is no audit log left then.
     if (this.closed) return result.ok ? ok({ at: new Date(at).toISOString() }) : result;
-    this.audit({
+    recordDrawerEvent(this.options.db, {
       at,
       kind: request.kind,
       orderId: request.kind === 'sale' ? request.orderId : null,
@@ -200,7 +180,7 @@ export class PrinterService {
 
   /** A drawer opening refused before it was tried (wrong password, not a supervisor): audited too. */
   auditDrawerRefusal(username: string, reason: string, message: string): void {
-    this.audit({
+    recordDrawerEvent(this.options.db, {
       at: this.options.wall(),
       kind: 'manual',
       orderId: null,
@@ -211,35 +191,6 @@ export class PrinterService {
       outcome: 'refused',
       error: message,
     });
-  }
-
-  private audit(event: {
-    at: number;
-    kind: 'sale' | 'manual';
-    orderId: string | null;
-    actorId: string | null;
-    actorName: string | null;
-    reason: string | null;
-    printer: string | null;
-    outcome: 'opened' | 'failed' | 'refused';
-    error: string | null;
-  }): void {
-    this.options.db
-      .prepare(
-        'INSERT INTO drawer_events (id, at, kind, order_id, actor_id, actor_name, reason, printer, outcome, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        randomUUID(),
-        event.at,
-        event.kind,
-        event.orderId,
-        event.actorId,
-        event.actorName,
-        event.reason,
-        event.printer,
-        event.outcome,
-        event.error,
-      );
   }
 
   /** After a committed sale: wake the queue, and open the drawer for cash. */
@@ -258,7 +209,13 @@ export class PrinterService {
 
   printShiftReport(from: number, to: number): PrintJobView {
     if (!(from < to)) throw new MarqueeError('validation_failed', 'the shift must end after it starts');
-    const payload = this.shiftReport(from, to);
+    const payload = shiftReport(this.options.db, this.options.replica, {
+      from,
+      to,
+      now: this.options.wall(),
+      terminal: this.options.terminal().name,
+      taxes: this.config?.receipt.taxes ?? [],
+    });
     const id = randomUUID();
     this.options.db.transaction(() => {
       enqueuePrintJobs(
@@ -288,90 +245,12 @@ export class PrinterService {
    */
   jobsForSale(sale: SaleForPrint): PrintJobSpec[] {
     if (!this.loaded.present) return [];
-    // A broken config still queues: the tickets print once the file is fixed.
-    const config = this.config;
-    if (config !== undefined && config.printer === undefined) return [];
-    const { replica } = this.options;
-    const site = replica.all<Site>('site')[0];
-    const showtime = replica.get<Showtime>('showtimes', sale.showtimeId);
-    const movie = showtime === undefined ? undefined : replica.get<Movie>('movies', showtime.movieId);
-    const hall = showtime === undefined ? undefined : replica.get<Hall>('halls', showtime.hallId);
-    const types = new Map(replica.all<TicketType>('ticket_types').map((t) => [t.id, t]));
-    const locale = this.locale();
-    const cinema = site?.name ?? 'Marquee';
-    const timeZone = site?.timezone ?? 'UTC';
-    const currency = site?.currency ?? 'CNY';
-    const film = movie?.titles ?? UNKNOWN_TEXT;
-    const startsAt = showtime?.startsAt ?? new Date(sale.soldAt).toISOString();
-    const soldAt = new Date(sale.soldAt).toISOString();
-    const jobs: PrintJobSpec[] = sale.tickets.map((ticket) => {
-      const payload: TicketPrint = {
-        cinema,
-        film,
-        ...(movie === undefined ? {} : { rating: movie.rating }),
-        hall: hall?.name ?? '?',
-        features: hall?.features ?? [],
-        startsAt,
-        timeZone,
-        seatId: ticket.seatId,
-        ticketType: types.get(ticket.ticketTypeId)?.names ?? UNKNOWN_TEXT,
-        price: ticket.price,
-        currency,
-        orderId: sale.orderId,
-        ...(sale.code === undefined ? {} : { orderCode: sale.code }),
-        ticketId: ticket.id,
-        token: ticket.token,
-        offline: sale.offline,
-      };
-      return {
-        id: randomUUID(),
-        kind: 'ticket',
-        dedupeKey: `ticket:${ticket.id}`,
-        orderId: sale.orderId,
-        ticketId: ticket.id,
-        payload,
-        summary: `Ticket ${ticket.seatId} · ${film[locale]} · ${localTime(startsAt, timeZone)}`,
-      };
+    return saleJobs(sale, {
+      replica: this.options.replica,
+      config: this.config,
+      locale: this.locale(),
+      terminal: this.options.terminal().name,
     });
-    if (config?.receipts !== false) {
-      const payload: ReceiptPrint = {
-        cinema,
-        ...(this.options.terminal().name === undefined ? {} : { terminal: this.options.terminal().name }),
-        header: config?.receipt.header ?? [],
-        footer: config?.receipt.footer ?? [],
-        orderId: sale.orderId,
-        ...(sale.code === undefined ? {} : { orderCode: sale.code }),
-        soldAt,
-        timeZone,
-        currency,
-        film,
-        ...(hall === undefined ? {} : { hall: hall.name }),
-        startsAt,
-        lines: sale.tickets.map((t) => ({
-          seatId: t.seatId,
-          ticketType: types.get(t.ticketTypeId)?.names ?? UNKNOWN_TEXT,
-          price: t.price,
-        })),
-        total: sale.total,
-        payments: sale.payments.map((p) => ({
-          method: p.method,
-          amount: p.amount,
-          ...(p.tendered === undefined ? {} : { tendered: p.tendered }),
-        })),
-        change: sale.change,
-        taxes: config?.receipt.taxes ?? [],
-        offline: sale.offline,
-      };
-      jobs.push({
-        id: randomUUID(),
-        kind: 'receipt',
-        dedupeKey: `receipt:${sale.orderId}`,
-        orderId: sale.orderId,
-        payload,
-        summary: `Receipt ${sale.code ?? sale.orderId.slice(0, 8)} · ${sale.tickets.length} ticket(s)`,
-      });
-    }
-    return jobs;
   }
 
   /** Wakes the queue (after a sale committed its jobs, or a printer came back). */
@@ -538,93 +417,6 @@ export class PrinterService {
     if (json === this.lastEmitted) return;
     this.lastEmitted = json;
     this.options.onStatus?.(status);
-  }
-
-  private shiftReport(from: number, to: number): ShiftReportPrint {
-    const site = this.options.replica.all<Site>('site')[0];
-    const rows = this.options.db
-      .prepare('SELECT offline, body FROM sales WHERE created_at >= ? AND created_at < ?')
-      .all(from, to) as { offline: number; body: string }[];
-    const byMethod = new Map<PaymentMethod, { count: number; amount: number }>();
-    let total = 0;
-    let tickets = 0;
-    let changeGiven = 0;
-    let offlineOrders = 0;
-    for (const row of rows) {
-      const sale = StoredSale.safeParse(safeJson(row.body));
-      if (!sale.success) continue;
-      total += sale.data.total;
-      tickets += sale.data.tickets?.length ?? sale.data.lines?.length ?? 0;
-      if (row.offline === 1) offlineOrders += 1;
-      for (const payment of sale.data.payments) {
-        const entry = byMethod.get(payment.method) ?? { count: 0, amount: 0 };
-        entry.count += 1;
-        entry.amount += payment.amount;
-        byMethod.set(payment.method, entry);
-        if (payment.tendered !== undefined) changeGiven += Math.max(0, payment.tendered - payment.amount);
-      }
-    }
-    const opens = this.options.db
-      .prepare(
-        "SELECT kind, COUNT(*) AS n FROM drawer_events WHERE outcome = 'opened' AND at >= ? AND at < ? GROUP BY kind",
-      )
-      .all(from, to) as { kind: string; n: number }[];
-    const name = this.options.terminal().name;
-    return {
-      cinema: site?.name ?? 'Marquee',
-      ...(name === undefined ? {} : { terminal: name }),
-      from: new Date(from).toISOString(),
-      to: new Date(to).toISOString(),
-      printedAt: new Date(this.options.wall()).toISOString(),
-      timeZone: site?.timezone ?? 'UTC',
-      currency: site?.currency ?? 'CNY',
-      orders: rows.length,
-      offlineOrders,
-      tickets,
-      total,
-      payments: [...byMethod].map(([method, entry]) => ({ method, ...entry })),
-      changeGiven,
-      drawerOpens: {
-        sale: opens.find((o) => o.kind === 'sale')?.n ?? 0,
-        manual: opens.find((o) => o.kind === 'manual')?.n ?? 0,
-      },
-      taxes: this.config?.receipt.taxes ?? [],
-    };
-  }
-}
-
-/** Online sales store the server's order, offline ones the mutation's arguments; both have these. */
-const StoredSale = z.object({
-  total: z.number().int().min(0),
-  payments: z.array(
-    z.object({
-      method: PaymentMethod,
-      amount: z.number().int().min(0),
-      tendered: z.number().int().optional(),
-    }),
-  ),
-  tickets: z.array(z.unknown()).optional(),
-  lines: z.array(z.unknown()).optional(),
-});
-
-function localTime(instant: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en', {
-    timeZone,
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(instant));
-  const part = (type: Intl.DateTimeFormatPartTypes) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
   }
 }
 

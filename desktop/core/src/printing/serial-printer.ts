@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: one port's state machine (open, poll, print, confirm) shares every field.
+ *
  * One ESC/POS printer on a serial port: keeps the port open (reopening when it comes back),
  * watches the printer with real-time status queries, and prints one job at a time, reporting
  * whether the printer confirmed it.

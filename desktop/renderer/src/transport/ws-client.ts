@@ -5,13 +5,19 @@
  * instead of failing at once, so a brief blip never shows the cashier an error.
  */
 import {
-  TerminalEvent,
+  EventFrame,
+  ResultFrame,
+  fail,
+  readResult,
+  type CallFrame,
   type ErrorBody,
   type Result,
   type TerminalCall,
+  type TerminalCallInput,
+  type TerminalEvent,
   type TerminalOutput,
 } from '@marquee/shared';
-import type { TerminalClient } from '../terminal-client.ts';
+import { answerOf, type TerminalClient } from '../terminal-client.ts';
 
 /** The subset of the DOM WebSocket used here, so tests can pass their own. */
 export interface SocketLike {
@@ -55,14 +61,7 @@ type Waiting = {
 };
 
 function failure(code: ErrorBody['code'], message: string): Result<never> {
-  return { ok: false, error: { code, message } };
-}
-
-function isResult(value: unknown): value is Result<unknown> {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as { ok?: unknown; error?: { code?: unknown; message?: unknown } };
-  if (v.ok === true) return 'value' in v;
-  return v.ok === false && typeof v.error?.code === 'string' && typeof v.error.message === 'string';
+  return fail(code, message);
 }
 
 /** `ws://host/bridge` for an `http://host/…` page (and `wss:` for `https:`). */
@@ -118,15 +117,15 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsTe
     } catch {
       return;
     }
-    if (typeof frame !== 'object' || frame === null) return;
-    const { id, result, event } = frame as { id?: unknown; result?: unknown; event?: unknown };
-    if (event !== undefined) {
-      const parsed = TerminalEvent.safeParse(event);
-      if (!parsed.success) return;
-      for (const listener of listeners) listener(parsed.data);
+    const event = EventFrame.safeParse(frame);
+    if (event.success) {
+      for (const listener of listeners) listener(event.data.event);
       return;
     }
-    if (typeof id === 'number' && isResult(result)) settle(id, result);
+    const answer = ResultFrame.safeParse(frame);
+    const result = answer.success ? readResult(answer.data.result) : undefined;
+    if (answer.success && typeof answer.data.id === 'number' && result !== undefined)
+      settle(answer.data.id, result);
   };
 
   const scheduleReconnect = () => {
@@ -181,17 +180,18 @@ export function createWsClient(url: string, options: WsClientOptions = {}): WsTe
     get connected() {
       return socket?.readyState === OPEN;
     },
-    call<C extends TerminalCall>(call: C, input: unknown): Promise<Result<TerminalOutput<C>>> {
+    call<C extends TerminalCall>(call: C, input: TerminalCallInput<C>): Promise<Result<TerminalOutput<C>>> {
       if (closed) return Promise.resolve(failure('unavailable', 'the terminal client is closed'));
       const id = nextId++;
+      const frame: CallFrame = { id, call, input };
       return new Promise<Result<TerminalOutput<C>>>((resolve) => {
         const timer = setTimeout(() => {
           settle(id, failure('unavailable', 'the terminal is not reachable'));
         }, queueTimeoutMs);
         waiting.set(id, {
-          frame: JSON.stringify({ id, call, input }),
+          frame: JSON.stringify(frame),
           sent: false,
-          resolve: resolve as (result: Result<unknown>) => void,
+          resolve: (result) => resolve(answerOf<C>(result)),
           timer,
         });
         flush();

@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { describe, expect, it } from 'vitest';
-import type { Result, TerminalCall, TerminalEvent, TerminalStatus } from '@marquee/shared';
+import type { Result, TerminalEvent, TerminalRequest, TerminalStatus } from '@marquee/shared';
 import {
   CoreChannel,
   serveCore,
@@ -20,10 +20,10 @@ const STATUS: TerminalStatus = {
 
 class FakeCore implements TerminalCoreLike {
   readonly events = new EventEmitter<{ event: [TerminalEvent] }>();
-  readonly calls: { call: TerminalCall; input: unknown }[] = [];
-  handle(call: TerminalCall, input: unknown): Promise<Result<unknown>> {
-    this.calls.push({ call, input });
-    if (call === 'outbox.list') return Promise.reject(new Error('disk on fire'));
+  readonly calls: TerminalRequest[] = [];
+  run(request: TerminalRequest): Promise<Result<unknown>> {
+    this.calls.push(request);
+    if (request.call === 'outbox.list') return Promise.reject(new Error('disk on fire'));
     return Promise.resolve({ ok: true, value: STATUS });
   }
 }
@@ -51,20 +51,29 @@ function pair() {
 describe('main ⇄ core host protocol', () => {
   it('carries a call to the core and its result back', async () => {
     const { core, channel } = pair();
-    await expect(channel.call('terminal.status', {})).resolves.toEqual({ ok: true, value: STATUS });
+    await expect(channel.call({ call: 'terminal.status', input: {} })).resolves.toEqual({
+      ok: true,
+      value: STATUS,
+    });
     expect(core.calls).toEqual([{ call: 'terminal.status', input: {} }]);
   });
 
-  it('refuses malformed input in the host before the core sees it', async () => {
-    const { core, channel } = pair();
-    const result = await channel.call('seatmap.get', { showtimeId: 42 });
-    expect(result).toMatchObject({ ok: false, error: { code: 'validation_failed' } });
+  it('refuses a frame for an unknown call in the host before the core sees it', async () => {
+    const core = new FakeCore();
+    const sent: HostMessage[] = [];
+    const host = serveCore(
+      core,
+      (message) => sent.push(message),
+      () => undefined,
+    );
+    await host.receive({ id: 7, call: 'system.shutdown', input: {} });
+    expect(sent).toMatchObject([{ id: 7, result: { ok: false, error: { code: 'validation_failed' } } }]);
     expect(core.calls).toEqual([]);
   });
 
   it('turns a throwing core into an internal error answer', async () => {
     const { channel } = pair();
-    await expect(channel.call('outbox.list', {})).resolves.toMatchObject({
+    await expect(channel.call({ call: 'outbox.list', input: {} })).resolves.toMatchObject({
       ok: false,
       error: { code: 'internal' },
     });
@@ -90,7 +99,7 @@ describe('main ⇄ core host protocol', () => {
 
   it('answers a call the host never answers with unavailable after the timeout', async () => {
     const channel = new CoreChannel(() => undefined, 50);
-    await expect(channel.call('terminal.status', {})).resolves.toMatchObject({
+    await expect(channel.call({ call: 'terminal.status', input: {} })).resolves.toMatchObject({
       ok: false,
       error: { code: 'unavailable' },
     });
@@ -98,10 +107,10 @@ describe('main ⇄ core host protocol', () => {
 
   it('answers waiting and later calls when the host dies', async () => {
     const channel = new CoreChannel(() => undefined, 10_000);
-    const waiting = channel.call('terminal.status', {});
+    const waiting = channel.call({ call: 'terminal.status', input: {} });
     channel.receive({ type: 'fatal', message: 'SQLITE_CORRUPT' });
     await expect(waiting).resolves.toMatchObject({ ok: false, error: { code: 'unavailable' } });
-    await expect(channel.call('terminal.status', {})).resolves.toMatchObject({
+    await expect(channel.call({ call: 'terminal.status', input: {} })).resolves.toMatchObject({
       ok: false,
       error: { message: expect.stringContaining('SQLITE_CORRUPT') },
     });
@@ -110,8 +119,8 @@ describe('main ⇄ core host protocol', () => {
 
   it('drops off-contract messages from the host', () => {
     const channel = new CoreChannel(() => undefined);
-    expect(channel.receive({ type: 'result', id: 'x' })).toEqual({ ok: false, problem: expect.any(String) });
+    expect(channel.receive({ id: 'x' })).toEqual({ ok: false, problem: expect.any(String) });
     expect(channel.receive('hello')).toMatchObject({ ok: false });
-    expect(channel.receive({ type: 'event', event: { type: 'nope' } })).toMatchObject({ ok: false });
+    expect(channel.receive({ event: { type: 'nope' } })).toMatchObject({ ok: false });
   });
 });

@@ -1,53 +1,48 @@
 /**
  * The message protocol between Electron main and the utility process that hosts the terminal
- * core. Both ends validate what they receive: the utility process is ours, but a crash half-way
- * through a message or a version skew after an update must give a clear error, not a hang.
- * Results cross as `{ok,value}|{ok:false,error}` values because exceptions lose their detail
- * between processes.
+ * core, in the terminal API's one frame format (`shared/src/terminal-api.ts`): `{id, call, input}`
+ * → `{id, result}`, and `{event}` as the core emits them; plus `ready`, `fatal` and `stop` for the
+ * process's life. Main parsed the call at its IPC edge, so this channel carries only parsed
+ * requests; both ends still check each frame's shape, because a crash half-way through a message
+ * must give a clear error, not a hang. Results cross as `{ok,value}|{ok:false,error}` values
+ * because exceptions lose their detail between processes.
  */
 import { z } from 'zod';
-import { fail, TerminalEvent, TerminalStatus, type Result, type TerminalCall } from '@marquee/shared';
-import { parseTerminalCall } from './ipc-guard.ts';
+import {
+  CallFrame,
+  EventFrame,
+  ResultFrame,
+  TerminalStatus,
+  fail,
+  isTerminalCall,
+  readResult,
+  type Result,
+  type TerminalEvent,
+  type TerminalRequest,
+} from '@marquee/shared';
 
 /** What the bridge, the IPC handler and the core host need of a terminal core. */
 export interface TerminalCoreLike {
-  handle(call: TerminalCall, input: unknown): Promise<Result<unknown>>;
+  /** Runs a request that a transport's edge already parsed (`parseTerminalCall`). */
+  run(request: TerminalRequest): Promise<Result<unknown>>;
   events: {
     on(name: 'event', listener: (event: TerminalEvent) => void): unknown;
     off(name: 'event', listener: (event: TerminalEvent) => void): unknown;
   };
 }
 
-const ResultShape = z.union([
-  z.object({ ok: z.literal(true), value: z.unknown() }),
-  z.object({
-    ok: z.literal(false),
-    error: z.object({
-      code: z.string(),
-      message: z.string(),
-      details: z.record(z.string(), z.unknown()).optional(),
-    }),
-  }),
-]);
-
-export const HostRequest = z.discriminatedUnion('type', [
-  z.strictObject({
-    type: z.literal('call'),
-    id: z.number().int().min(0),
-    call: z.string(),
-    input: z.unknown(),
-  }),
-  z.strictObject({ type: z.literal('stop') }),
-]);
+const StopFrame = z.strictObject({ type: z.literal('stop') });
+export const HostRequest = z.union([CallFrame, StopFrame]);
 export type HostRequest = z.infer<typeof HostRequest>;
 
-export const HostMessage = z.discriminatedUnion('type', [
+export const HostMessage = z.union([
+  ResultFrame,
+  EventFrame,
   z.strictObject({ type: z.literal('ready'), status: TerminalStatus }),
-  z.strictObject({ type: z.literal('result'), id: z.number().int().min(0), result: ResultShape }),
-  z.strictObject({ type: z.literal('event'), event: TerminalEvent }),
   z.strictObject({ type: z.literal('fatal'), message: z.string() }),
 ]);
-export type HostMessage = z.infer<typeof HostMessage>;
+export type HostMessage =
+  ResultFrame | EventFrame | { type: 'ready'; status: TerminalStatus } | { type: 'fatal'; message: string };
 
 interface Pending {
   resolve: (result: Result<unknown>) => void;
@@ -55,8 +50,8 @@ interface Pending {
 }
 
 /**
- * Main's end: turns calls into messages and answers into promises. A call outlives neither the
- * process (`closed`) nor `timeoutMs`; either way it is answered, never left hanging.
+ * Main's end: turns parsed requests into frames and answers into promises. A call outlives neither
+ * the process (`closed`) nor `timeoutMs`; either way it is answered, never left hanging.
  */
 export class CoreChannel {
   private nextId = 1;
@@ -79,7 +74,7 @@ export class CoreChannel {
     this.ready.catch(() => undefined);
   }
 
-  call(call: TerminalCall, input: unknown): Promise<Result<unknown>> {
+  call(request: TerminalRequest): Promise<Result<unknown>> {
     if (this.closedReason !== undefined) return Promise.resolve(fail('unavailable', this.closedReason));
     const id = this.nextId++;
     return new Promise((resolve) => {
@@ -89,7 +84,7 @@ export class CoreChannel {
       }, this.timeoutMs);
       this.pending.set(id, { resolve, timer });
       try {
-        this.post({ type: 'call', id, call, input });
+        this.post({ id, call: request.call, input: request.input });
       } catch (error) {
         clearTimeout(timer);
         this.pending.delete(id);
@@ -108,24 +103,20 @@ export class CoreChannel {
     const parsed = HostMessage.safeParse(raw);
     if (!parsed.success) return { ok: false, problem: 'off-contract message from the core host' };
     const message = parsed.data;
-    switch (message.type) {
-      case 'ready':
-        this.markReady(message.status);
-        break;
-      case 'result': {
-        const waiting = this.pending.get(message.id);
-        if (waiting === undefined) break;
-        this.pending.delete(message.id);
-        clearTimeout(waiting.timer);
-        waiting.resolve(message.result as Result<unknown>);
-        break;
-      }
-      case 'event':
-        for (const listener of this.listeners) listener(message.event);
-        break;
-      case 'fatal':
-        this.closed(`the terminal core stopped: ${message.message}`);
-        break;
+    if ('result' in message) {
+      const waiting = typeof message.id === 'number' ? this.pending.get(message.id) : undefined;
+      const result = readResult(message.result);
+      if (waiting === undefined || result === undefined || typeof message.id !== 'number')
+        return { ok: true };
+      this.pending.delete(message.id);
+      clearTimeout(waiting.timer);
+      waiting.resolve(result);
+    } else if ('event' in message) {
+      for (const listener of this.listeners) listener(message.event);
+    } else if (message.type === 'ready') {
+      this.markReady(message.status);
+    } else {
+      this.closed(`the terminal core stopped: ${message.message}`);
     }
     return { ok: true };
   }
@@ -143,37 +134,39 @@ export class CoreChannel {
 }
 
 /**
- * The host's end: validates each request against the contract (the last boundary before the
- * core), runs it, and posts the result; core events are forwarded as they happen. Returns the
- * function to feed incoming messages with, and one that detaches from the core.
+ * The host's end: checks each frame's shape, runs the request, and posts the result; core events
+ * are forwarded as they happen. Returns the function to feed incoming messages with, and one that
+ * detaches from the core.
  */
 export function serveCore(
   core: TerminalCoreLike,
   send: (message: HostMessage) => void,
   onStop: () => void,
 ): { receive: (raw: unknown) => Promise<void>; detach: () => void } {
-  const forward = (event: TerminalEvent) => send({ type: 'event', event });
+  const forward = (event: TerminalEvent) => send({ event });
   core.events.on('event', forward);
   const receive = async (raw: unknown): Promise<void> => {
     const parsed = HostRequest.safeParse(raw);
     if (!parsed.success) return; // no id to answer to; main times the call out
-    const request = parsed.data;
-    if (request.type === 'stop') {
+    const frame = parsed.data;
+    if ('type' in frame) {
       core.events.off('event', forward);
       onStop();
       return;
     }
-    const checked = parseTerminalCall(request.call, request.input);
     let result: Result<unknown>;
-    if (!checked.ok) result = checked;
-    else {
+    if (!isTerminalCall(frame.call)) {
+      result = fail('validation_failed', 'unknown terminal call', { call: frame.call });
+    } else {
       try {
-        result = await core.handle(checked.value.call, checked.value.input);
+        // Main parsed this input against the call's schema before it sent the frame (one parse
+        // per transport); the frame came from our own parent process.
+        result = await core.run({ call: frame.call, input: frame.input } as TerminalRequest);
       } catch (error) {
         result = fail('internal', `the terminal core failed: ${String(error)}`);
       }
     }
-    send({ type: 'result', id: request.id, result });
+    send({ id: frame.id, result });
   };
   return { receive, detach: () => core.events.off('event', forward) };
 }
