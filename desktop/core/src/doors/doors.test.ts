@@ -5,10 +5,12 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair, signTicket } from '@marquee/shared';
-import { startCore, waitFor, type TestCore } from '../../../../test/support/core.ts';
-import { createTestShowtime, type TestShowtime } from '../../../../test/support/lobby-scenario.ts';
+import { startCore, type TestCore } from '../../../../test/support/core.ts';
+import { waitFor } from '../../../../test/support/wait.ts';
+import { createTestShowtime, type TestShowtime } from '../../../../test/support/test-showtime.ts';
 import { startTestServer, type TestServer } from '../../../../test/support/server.ts';
-import { enrollDevice, sellSeats, type Device } from '../../../../test/support/terminal.ts';
+import { enrollDevice, type Device } from '../../../../test/support/enroll.ts';
+import { sellSeats } from '../../../../test/support/terminal.ts';
 import { ManualClock } from '../clock.ts';
 import { Outbox } from '../outbox.ts';
 import { ServerApi } from '../server-api.ts';

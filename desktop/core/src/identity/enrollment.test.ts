@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSigningKeyPair } from '@marquee/shared';
-import { enrollmentCode } from '../../../../test/support/core.ts';
+import { enrollmentCode } from '../../../../test/support/enroll.ts';
 import { startTestServer, type TestServer } from '../../../../test/support/server.ts';
 import { ServerApi } from '../server-api.ts';
 import { freshStore, type FreshStore } from '../testing/fresh-store.ts';
@@ -37,7 +37,7 @@ function newTerminal() {
 describe('enrollment', () => {
   it('redeems a code once, keeps who the terminal is, and gives the server api its token', async () => {
     const { enrollment, api, started } = newTerminal();
-    const { code } = await enrollmentCode(server, 'gate');
+    const code = await enrollmentCode(server, 'gate');
     const handlers = enrollmentHandlers(enrollment, () => ({
       enrolled: enrollment.terminalId !== undefined,
       connection: 'offline',

@@ -1,7 +1,8 @@
 /** The programme and seat views as a till sees them, from a real core's replica and leases. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCore, waitFor, type TestCore } from '../../../../test/support/core.ts';
-import { createTestShowtime, type TestShowtime } from '../../../../test/support/lobby-scenario.ts';
+import { startCore, type TestCore } from '../../../../test/support/core.ts';
+import { waitFor } from '../../../../test/support/wait.ts';
+import { createTestShowtime, type TestShowtime } from '../../../../test/support/test-showtime.ts';
 import { startTestServer, type TestServer } from '../../../../test/support/server.ts';
 import { Programme, programmeHandlers } from './programme.ts';
 

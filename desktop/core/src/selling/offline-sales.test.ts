@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseTerminalCall, type Payment } from '@marquee/shared';
-import { startCore, waitFor, type TestCore } from '../../../../test/support/core.ts';
-import { createTestShowtime, type TestShowtime } from '../../../../test/support/lobby-scenario.ts';
+import { startCore, type TestCore } from '../../../../test/support/core.ts';
+import { waitFor } from '../../../../test/support/wait.ts';
+import { createTestShowtime, type TestShowtime } from '../../../../test/support/test-showtime.ts';
 import { startTestServer, type TestServer } from '../../../../test/support/server.ts';
 import { HARDWARE_CONFIG_FILE } from '../hardware-config.ts';
 

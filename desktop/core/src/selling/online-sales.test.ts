@@ -1,7 +1,7 @@
 /** Selling through a real server: holds, a sale through the outbox, lookups, and the offline fallback. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCore, type TestCore } from '../../../../test/support/core.ts';
-import { createTestShowtime, type TestShowtime } from '../../../../test/support/lobby-scenario.ts';
+import { createTestShowtime, type TestShowtime } from '../../../../test/support/test-showtime.ts';
 import { startTestServer, type TestServer } from '../../../../test/support/server.ts';
 import { ServerApi } from '../server-api.ts';
 import { freshStore, type FreshStore } from '../testing/fresh-store.ts';

@@ -2,7 +2,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ok, type Result } from '@marquee/shared';
 import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from '../../../../test/support/server.ts';
-import { enrollDevice, freeSeats, sellSeats, upcomingShowtimes } from '../../../../test/support/terminal.ts';
+import { enrollDevice } from '../../../../test/support/enroll.ts';
+import { freeSeats, sellSeats, upcomingShowtimes } from '../../../../test/support/terminal.ts';
 import type { DrawerRequest } from '../printing/printer-service.ts';
 import { ServerApi } from '../server-api.ts';
 import { Supervisor } from './supervisor.ts';
