@@ -46,7 +46,7 @@ describe('the core’s server api', () => {
     const error = await refusal(new ServerApi(server.url, TOKEN).admit({ token: 'QR' }));
     expect(error.code).toBe('internal');
     expect(error.message).toMatch(/admission.*verdict/);
-    expect(error.details).toMatchObject({ call: 'admission', field: 'verdict' });
+    expect(error.details).toMatchObject({ call: 'admissions.create', field: 'verdict' });
   });
 
   it('refuses malformed order, hold, login, enroll, pull and mutation answers the same way', async () => {

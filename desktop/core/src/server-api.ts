@@ -1,34 +1,41 @@
 /**
- * Every call the terminal core makes to the sync server, in one place, each answer parsed with the
- * contract's schema (`shared/src/api.ts`, `shared/src/sync.ts`) before anything reads it: a
- * malformed answer is a clear `internal` error naming the call and the field, never a cast.
- * `ServerClient` is the transport under it (bearer token, timeout, error bodies → codes).
+ * Every call the terminal core makes to the sync server, in one place, typed by the shared HTTP
+ * route table (`shared/src/http-api.ts`: method, path, request and response schemas) and each answer
+ * parsed with that route's response schema before anything reads it: a malformed answer is a clear
+ * `internal` error naming the call and the field, never a cast. `ServerClient` is the transport
+ * under it (bearer token, timeout, error bodies → codes).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import {
-  AdmissionResponse,
-  EnrollResponse,
-  HoldResponse,
-  LeasePolicy,
-  LoginResponse,
+  HTTP_ROUTES,
+  MUTATIONS,
   MarqueeError,
-  MutationsResponse,
-  OrderResponse,
-  PullResponse,
+  buildPath,
   formatCheckpoint,
   type AdmissionRequest,
+  type AdmissionResponse,
   type Checkpoint,
   type CreateHoldRequest,
   type EnrollRequest,
+  type EnrollResponse,
+  type HoldResponse,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpRouteName,
+  type HttpRouteSpec,
+  type LeasePolicy,
   type LoginRequest,
+  type LoginResponse,
+  type MutationName,
+  type MutationValue,
   type MutationsRequest,
+  type MutationsResponse,
+  type OrderResponse,
+  type PullResponse,
   type RefundRequest,
   type SyncCollection,
 } from '@marquee/shared';
 import { ServerClient } from './server-client.ts';
-
-/** `GET /devices/me`: the one field the core reads of the terminal's own record. */
-const DeviceSelf = z.object({ leasePolicy: LeasePolicy });
 
 /**
  * Parses what the server answered (or what it once answered, kept in the outbox) against the
@@ -46,6 +53,13 @@ export function parseAnswer<S extends z.ZodType>(schema: S, payload: unknown, wh
   );
 }
 
+/** The result of an applied mutation, parsed with that mutation's result schema in `shared/src/sync.ts`. */
+export function parseMutationResult<K extends MutationName>(name: K, result: unknown): MutationValue<K> {
+  return parseAnswer(MUTATIONS[name].result, result, name) as MutationValue<K>;
+}
+
+type Query = Record<string, string | number | undefined>;
+
 export class ServerApi {
   private readonly http: ServerClient;
 
@@ -62,19 +76,29 @@ export class ServerApi {
     this.http.configure(baseUrl, token);
   }
 
-  private async call<S extends z.ZodType>(
-    schema: S,
-    method: string,
-    path: string,
-    what: string,
-    body?: unknown,
-  ): Promise<z.infer<S>> {
-    return parseAnswer(schema, await this.http.request<unknown>(method, path, body), what);
+  /**
+   * One route of the shared table: the path built from its parameters, the body sent as written,
+   * the answer parsed with the route's response schema (`undefined` for a 204 route).
+   */
+  async call<K extends HttpRouteName>(
+    name: K,
+    request: Partial<HttpRequest<K>> = {},
+  ): Promise<HttpResponse<K>> {
+    const spec: HttpRouteSpec = HTTP_ROUTES[name];
+    const params = request.params as Record<string, string> | undefined;
+    const path = (buildPath as (n: HttpRouteName, p?: Record<string, string>, q?: Query) => string)(
+      name,
+      params,
+      request.query as Query | undefined,
+    );
+    const payload = await this.http.request<unknown>(spec.method.toUpperCase(), path, request.body);
+    if (spec.response === undefined) return undefined as HttpResponse<K>;
+    return parseAnswer(spec.response, payload, name) as HttpResponse<K>;
   }
 
   /** Redeems a one-time code at `baseUrl` (this terminal has no token yet). */
   static enroll(baseUrl: string, body: EnrollRequest): Promise<EnrollResponse> {
-    return new ServerApi(baseUrl, undefined).call(EnrollResponse, 'POST', '/devices/enroll', 'enroll', body);
+    return new ServerApi(baseUrl, undefined).call('devices.enroll', { body });
   }
 
   /**
@@ -83,43 +107,47 @@ export class ServerApi {
    */
   async signIn(credentials: LoginRequest): Promise<{ login: LoginResponse; session: ServerApi }> {
     const anonymous = new ServerApi(this.baseUrl, undefined);
-    const login = await anonymous.call(LoginResponse, 'POST', '/auth/login', 'login', credentials);
+    const login = await anonymous.call('auth.login', { body: credentials });
     return { login, session: new ServerApi(this.baseUrl, login.token) };
   }
 
-  leasePolicy(): Promise<LeasePolicy> {
-    return this.call(DeviceSelf, 'GET', '/devices/me', 'devices/me').then((self) => self.leasePolicy);
+  async leasePolicy(): Promise<LeasePolicy> {
+    return (await this.call('devices.me')).leasePolicy;
   }
 
   hold(body: CreateHoldRequest): Promise<HoldResponse> {
-    return this.call(HoldResponse, 'POST', '/holds', 'hold', body);
+    return this.call('holds.create', { body });
   }
 
   async releaseHold(holdId: string): Promise<void> {
-    await this.http.request<unknown>('DELETE', `/holds/${encodeURIComponent(holdId)}`);
+    await this.call('holds.release', { params: { id: holdId } });
   }
 
   /** An order by its printed code or its id. */
   order(code: string): Promise<OrderResponse> {
-    return this.call(OrderResponse, 'GET', `/orders/${encodeURIComponent(code)}`, 'order lookup');
+    return this.call('orders.get', { params: { id: code } });
   }
 
   refund(orderId: string, body: RefundRequest): Promise<OrderResponse> {
-    return this.call(OrderResponse, 'POST', `/orders/${encodeURIComponent(orderId)}/refund`, 'refund', body);
+    return this.call('orders.refund', { params: { id: orderId }, body });
   }
 
   admit(body: AdmissionRequest): Promise<AdmissionResponse> {
-    return this.call(AdmissionResponse, 'POST', '/admissions', 'admission', body);
+    return this.call('admissions.create', { body });
   }
 
   pull(collection: SyncCollection, checkpoint: Checkpoint | undefined, limit: number): Promise<PullResponse> {
-    const query = new URLSearchParams({ collection, limit: String(limit) });
-    if (checkpoint !== undefined) query.set('checkpoint', formatCheckpoint(checkpoint));
-    return this.call(PullResponse, 'GET', `/sync/pull?${query.toString()}`, 'sync pull');
+    return this.call('sync.pull', {
+      query: {
+        collection,
+        limit,
+        ...(checkpoint === undefined ? {} : { checkpoint: formatCheckpoint(checkpoint) }),
+      },
+    });
   }
 
   mutations(body: MutationsRequest): Promise<MutationsResponse> {
-    return this.call(MutationsResponse, 'POST', '/sync/mutations', 'sync mutations', body);
+    return this.call('sync.mutations', { body });
   }
 
   streamUrl(checkpoint: string | undefined): string {

@@ -5,13 +5,14 @@
  * span minus the monotonic time since the request: a wrong or moved wall clock cannot extend it.
  */
 import { randomUUID } from 'node:crypto';
-import { Lease, type MutationResult, type Showtime, type TerminalProfile } from '@marquee/shared';
+import type { Lease } from '@marquee/shared';
+import { type MutationResult, type Showtime, type TerminalProfile } from '@marquee/shared';
 import type { Log } from '../api/handler-map.ts';
 import type { Clock } from '../clock.ts';
 import type { Outbox, OutboxRow } from '../outbox.ts';
 import { showtimesBetween } from '../programme/showtimes.ts';
 import type { ReplicaReader } from '../replica.ts';
-import { parseAnswer, type ServerApi } from '../server-api.ts';
+import { parseMutationResult, type ServerApi } from '../server-api.ts';
 import type { Db } from '../store.ts';
 import { LeaseStore, leaseSeatIds, type LeaseRow } from './lease-store.ts';
 
@@ -130,7 +131,7 @@ export class LeaseKeeper {
     if (row.name === 'lease.request') {
       let lease: Lease;
       try {
-        lease = parseAnswer(Lease, result.result, 'lease.request');
+        lease = parseMutationResult('lease.request', result.result);
       } catch (error) {
         // Settled all the same: a malformed answer retried would block the outbox for ever.
         this.options.log?.('lease grant ignored', { error: String(error) });

@@ -5,9 +5,9 @@
  * be reached a hold falls back to this terminal's leases (`OfflineSales`).
  */
 import { randomUUID } from 'node:crypto';
+import type { OrderResponse } from '@marquee/shared';
 import {
   MarqueeError,
-  OrderResponse,
   isErrorCode,
   type MutationResult,
   type SaleResult,
@@ -22,7 +22,7 @@ import { enqueuePrintJobs } from '../printing/print-queue.ts';
 import type { PrinterService, SaleForPrint } from '../printing/printer-service.ts';
 import { priceLines } from '../programme/pricing.ts';
 import type { ReplicaReader } from '../replica.ts';
-import { parseAnswer, type ServerApi } from '../server-api.ts';
+import { parseMutationResult, type ServerApi } from '../server-api.ts';
 import type { Db } from '../store.ts';
 import type { OfflineSales } from './offline-sales.ts';
 import { recordOnlineSale } from './sales-store.ts';
@@ -115,7 +115,7 @@ export class OnlineSales {
       const { code, message, details } = result.error;
       throw new MarqueeError(isErrorCode(code) ? code : 'internal', message, details);
     }
-    const order = parseAnswer(OrderResponse, result.result, 'sale.commit');
+    const order = parseMutationResult('sale.commit', result.result);
     this.options.printing.afterSale({ orderId: order.id, payments: input.payments });
     return {
       orderId: order.id,
@@ -138,7 +138,7 @@ export class OnlineSales {
     if (row.name !== 'sale.commit' || result.status !== 'ok') return;
     let order: OrderResponse;
     try {
-      order = parseAnswer(OrderResponse, result.result, 'sale.commit');
+      order = parseMutationResult('sale.commit', result.result);
     } catch (error) {
       // Settled all the same: a malformed answer retried would block the outbox for ever.
       this.options.log?.('sale answer not recorded', { orderId: row.id, error: String(error) });
