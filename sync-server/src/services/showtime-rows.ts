@@ -65,6 +65,15 @@ export async function showtimesStartingIn(
   return parseRows(rows);
 }
 
+/** Every showtime starting in [from, to), cancelled ones too, by start and hall (the occupancy report). */
+export async function everyShowtimeStartingIn(ex: Executor, from: number, to: number): Promise<Showtime[]> {
+  const rows = await ex.all<{ body: string }>(
+    'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at, hall_id',
+    [from, to],
+  );
+  return parseRows(rows);
+}
+
 /** A hall's showtimes, cancelled ones left out, that start before `to` and end after `from`, except `exceptId`. */
 export async function hallShowtimesAround(
   ex: Executor,
