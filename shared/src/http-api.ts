@@ -293,6 +293,8 @@ export const HTTP_ROUTES = defineRoutes({
     allow: DEVICES,
     body: MutationsRequest,
     response: MutationsResponse,
+    // A failing database is not a verdict on a mutation: 503, and the terminal retries the batch.
+    errors: ['validation_failed', 'forbidden', 'unavailable'],
   },
 
   // --- back office: managers and admins only ---------------------------------------------------

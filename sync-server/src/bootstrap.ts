@@ -16,6 +16,7 @@ import { publish } from './sync/change-log.ts';
 import { anyHall } from './services/halls.ts';
 import { hashPassword } from './services/passwords.ts';
 import { addSigningKey, keyKnown } from './services/signing-keys.ts';
+import { findSite, loadOrCreateEpoch, loadOrCreateSite } from './services/site.ts';
 import { countAdmins, insertStaffUser } from './services/users.ts';
 import { seedDemo } from './seed.ts';
 
@@ -61,24 +62,10 @@ export async function bootstrap(
   const now = options.now ?? Date.now;
   const signer = loadOrCreateSigner(config.dataDir);
 
-  const { site, epoch, fresh } = await db.write(async (ex) => {
-    let epochRow = await ex.get<{ value: string }>("SELECT value FROM meta WHERE key = 'epoch'");
-    const isFresh = epochRow === undefined;
-    if (epochRow === undefined) {
-      epochRow = { value: randomBytes(9).toString('base64url') };
-      await ex.run("INSERT INTO meta (key, value) VALUES ('epoch', ?)", [epochRow.value]);
-    }
-    let siteRow = await ex.get<{ body: string }>('SELECT body FROM sites LIMIT 1');
-    if (siteRow === undefined) {
-      const newSite: Site = { id: randomUUID(), ...DEFAULT_SITE };
-      await ex.run('INSERT INTO sites (id, seq, body) VALUES (?, 0, ?)', [
-        newSite.id,
-        JSON.stringify(newSite),
-      ]);
-      siteRow = { body: JSON.stringify(newSite) };
-    }
-    return { site: JSON.parse(siteRow.body) as Site, epoch: epochRow.value, fresh: isFresh };
-  });
+  const { site, epoch, fresh } = await db.write(async (ex) => ({
+    ...(await loadOrCreateEpoch(ex, () => randomBytes(9).toString('base64url'))),
+    site: await loadOrCreateSite(ex, () => ({ id: randomUUID(), ...DEFAULT_SITE })),
+  }));
 
   const ctx: ServerContext = {
     db,
@@ -122,10 +109,7 @@ export async function bootstrap(
     if (!(await db.read((ex) => anyHall(ex)))) {
       const startDate = options.seedStartDate ?? new Date(now()).toISOString().slice(0, 10);
       result.seeded = await seedDemo(ctx, { seed: 42, startDate, staffPassword: 'marquee-demo' });
-      const siteRow = await db.read((ex) =>
-        ex.get<{ body: string }>('SELECT body FROM sites WHERE id = ?', [site.id]),
-      );
-      if (siteRow !== undefined) ctx.site = JSON.parse(siteRow.body) as Site;
+      ctx.site = (await db.read((ex) => findSite(ex, site.id))) ?? ctx.site;
     }
   }
   return result;

@@ -12,6 +12,7 @@ import { insertMovie } from './services/movies.ts';
 import { hashPassword } from './services/passwords.ts';
 import { insertPriceList } from './services/price-lists.ts';
 import { writeShowtime } from './services/showtime-rows.ts';
+import { updateSite } from './services/site.ts';
 import { insertTicketType } from './services/ticket-types.ts';
 import { insertStaffUser, usernameTaken } from './services/users.ts';
 
@@ -51,7 +52,7 @@ export async function seedDemo(
   await ctx.db.write(async (ex, tx) => {
     if (await anyHall(ex)) throw invalidState('the database already has a programme');
 
-    await ex.run('UPDATE sites SET body = ? WHERE id = ?', [JSON.stringify(site), site.id]);
+    await updateSite(ex, site);
     await publish(ctx, ex, tx, 'site', site.id, site);
     for (const hall of halls) {
       await insertHall(ex, hall);

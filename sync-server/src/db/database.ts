@@ -6,6 +6,9 @@
  */
 export type SqlValue = string | number | bigint | null;
 
+/** A count or a BIGINT column as read: PostgreSQL drivers return them as strings. */
+export type DbInt = number | string;
+
 export interface Executor {
   all<T>(sql: string, params?: readonly SqlValue[]): Promise<T[]>;
   get<T>(sql: string, params?: readonly SqlValue[]): Promise<T | undefined>;

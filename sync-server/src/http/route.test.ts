@@ -6,8 +6,8 @@ import { createServer, type Server } from 'node:http';
 import express from 'express';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { HTTP_ROUTES } from '@marquee/shared';
-import { mount, type Handler } from './route.ts';
+import { HTTP_ROUTES, MarqueeError } from '@marquee/shared';
+import { mount, type AreaHandlers, type Handler } from './route.ts';
 
 let server: Server | undefined;
 afterEach(async () => {
@@ -27,7 +27,7 @@ async function serveHealth(handler: Handler<'health.get'>, validateResponses: bo
   const app = express();
   app.use(router);
   app.use((error: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
-    res.status(500).json({ error: { code: 'internal', message: error.message } });
+    res.status(500).json({ error: new MarqueeError('internal', error.message).toBody() });
   });
   server = createServer(app);
   await new Promise<void>((resolve) => server?.listen(0, '127.0.0.1', () => resolve()));
@@ -54,5 +54,24 @@ describe('mount with validateResponses', () => {
       Promise.resolve({ status: 'ok', epoch: 'e1', time: new Date(0).toISOString() });
     expect((await serveHealth(right, true)).status).toBe(200);
     expect((await serveHealth(wrong, false)).status).toBe(200);
+  });
+});
+
+describe('binding handlers by route name', () => {
+  it('does not compile with a handler missing, a name not in the area, or a wrong answer', () => {
+    const health: Handler<'health.get'> = () => Promise.resolve({ status: 'ok', epoch: 'e1', time: '' });
+    const openapi: Handler<'openapi.get'> = () =>
+      Promise.resolve({ openapi: '3.1.0', info: { title: 'test', version: '1' }, paths: {} });
+    // @ts-expect-error 'openapi.get' is missing
+    const missing: AreaHandlers<'system'> = { 'health.get': health };
+    const foreign: AreaHandlers<'system'> = {
+      'health.get': health,
+      'openapi.get': openapi,
+      // @ts-expect-error 'holds.create' is not a system route
+      'holds.create': health,
+    };
+    // @ts-expect-error a health answer needs its epoch
+    const wrongAnswer: Handler<'health.get'> = () => Promise.resolve({ status: 'ok', time: '' });
+    expect([missing, foreign, wrongAnswer]).toHaveLength(3);
   });
 });

@@ -9,7 +9,7 @@ import type { ServerContext } from '../context.ts';
 import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
 import { publish } from '../sync/change-log.ts';
 import type { Actor } from './actors.ts';
-import { loadShowtime } from './catalogue-cache.ts';
+import { findShowtimeCached } from './catalogue-cache.ts';
 import { loadKeyring } from './signing-keys.ts';
 import { findTicket, ticketView } from './tickets.ts';
 
@@ -108,8 +108,7 @@ export async function admit(
 
     // A door that admitted offline reports it: the person is inside, so only the ticket's own state
     // can make it anything but an admission (timing: 'door_decided').
-    const showtime =
-      options.offline === undefined ? await loadShowtime(ex, showtimeId).catch(() => undefined) : undefined;
+    const showtime = options.offline === undefined ? await findShowtimeCached(ex, showtimeId) : undefined;
     const verdict = doorVerdict({
       signatureValid: true,
       ticketStatus: ticket?.status,

@@ -18,10 +18,16 @@ function parseCached(key: string, text: string): unknown {
   return value;
 }
 
-export async function loadShowtime(ex: Executor, id: string): Promise<Showtime> {
+/** A showtime, or undefined when there is none with that id. */
+export async function findShowtimeCached(ex: Executor, id: string): Promise<Showtime | undefined> {
   const row = await ex.get<{ body: string }>('SELECT body FROM showtimes WHERE id = ?', [id]);
-  if (row === undefined) throw notFound('showtime', id);
-  return parseCached(`showtime:${id}`, row.body) as Showtime;
+  return row === undefined ? undefined : (parseCached(`showtime:${id}`, row.body) as Showtime);
+}
+
+export async function loadShowtime(ex: Executor, id: string): Promise<Showtime> {
+  const showtime = await findShowtimeCached(ex, id);
+  if (showtime === undefined) throw notFound('showtime', id);
+  return showtime;
 }
 
 export async function loadHall(ex: Executor, id: string): Promise<Hall> {

@@ -46,6 +46,12 @@ export async function listLive<T>(ex: Executor, table: CatalogueTable): Promise<
   return rows.map((r) => parseBody<T>(r.body));
 }
 
+/** Every entity of a table, archived ones too (history, such as reports, still names them). */
+export async function listEvery<T>(ex: Executor, table: CatalogueTable): Promise<T[]> {
+  const rows = await ex.all<{ body: string }>(`SELECT body FROM ${table}`);
+  return rows.map((r) => parseBody<T>(r.body));
+}
+
 export async function liveIds(ex: Executor, table: CatalogueTable): Promise<Set<string>> {
   const rows = await ex.all<{ id: string }>(`SELECT id FROM ${table} WHERE archived_at IS NULL`);
   return new Set(rows.map((r) => r.id));

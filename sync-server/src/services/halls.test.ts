@@ -4,10 +4,17 @@ import type { HallLayout } from '@marquee/shared';
 import { gridHall } from '../../../shared/src/testing/layouts.ts';
 import { startTestServer, TestClock, type TestServer } from '../../../test/support/server.ts';
 import type { ServerContext } from '../context.ts';
-import { adminOf, buildCatalogue, countOf, sellSeats, type Catalogue } from '../testing/back-office.ts';
+import {
+  adminOf,
+  buildCatalogue,
+  countOf,
+  scheduleAt,
+  sellSeats,
+  type Catalogue,
+} from '../testing/back-office.ts';
 import type { Actor } from './actors.ts';
 import { createHall, deleteHall, listHalls, updateHall } from './halls.ts';
-import { cancelShowtime, createShowtime } from './showtimes.ts';
+import { cancelShowtime } from './showtimes.ts';
 
 /** A fixed "now", so programme times in these tests read like a timetable. */
 const NOW = Date.parse('2031-03-03T01:00:00Z');
@@ -29,14 +36,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function schedule(startsAt: string, overrides: { hallId?: string; cleaningMinutes?: number } = {}) {
-  return createShowtime(ctx, admin, {
-    movieId: catalogue.movieId,
-    hallId: overrides.hallId ?? catalogue.hallId,
-    startsAt,
-    ...(overrides.cleaningMinutes === undefined ? {} : { cleaningMinutes: overrides.cleaningMinutes }),
-  });
-}
+const schedule = (startsAt: string, overrides: { hallId?: string } = {}) =>
+  scheduleAt(ctx, admin, catalogue, startsAt, overrides.hallId);
 
 describe('halls', () => {
   it('refuses a layout with a repeated seat, naming the rule and the seat, and writes nothing', async () => {

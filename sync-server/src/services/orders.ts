@@ -22,7 +22,7 @@ import {
   validationFailed,
 } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
-import { inTransaction, type Executor, type TxScope } from '../db/database.ts';
+import { inTransaction, type DbInt, type Executor, type TxScope } from '../db/database.ts';
 import { publish, publishSeatMap } from '../sync/change-log.ts';
 import { actorStaffId, actorTerminalId, type Actor } from './actors.ts';
 import { admittedTicketIds } from './admissions.ts';
@@ -58,6 +58,48 @@ interface OrderRow {
 interface OrderBody {
   payments: OrderResponse['payments'];
   change: number;
+}
+
+/** An order as the reports read it: who sold it, its money and how it was paid. */
+export interface OrderSummary {
+  id: string;
+  terminalId: string | null;
+  staffUserId: string | null;
+  total: number;
+  refunded: number;
+  tickets: number;
+  payments: readonly Payment[];
+  /** Change handed back; orders written before it was recorded lack it. */
+  change: number | undefined;
+}
+
+/** Orders created in [from, to), oldest first, with how many tickets each has. */
+export async function ordersCreatedIn(ex: Executor, from: number, to: number): Promise<OrderSummary[]> {
+  const rows = await ex.all<
+    Pick<OrderRow, 'id' | 'terminal_id' | 'staff_user_id' | 'body'> & {
+      total: DbInt;
+      refunded: DbInt;
+      tickets: DbInt;
+    }
+  >(
+    `SELECT o.id, o.terminal_id, o.staff_user_id, o.total, o.refunded, o.body,
+            (SELECT COUNT(*) FROM tickets t WHERE t.order_id = o.id) AS tickets
+       FROM orders o WHERE o.created_at >= ? AND o.created_at < ? ORDER BY o.created_at`,
+    [from, to],
+  );
+  return rows.map((row) => {
+    const body = JSON.parse(row.body) as Partial<OrderBody>;
+    return {
+      id: row.id,
+      terminalId: row.terminal_id,
+      staffUserId: row.staff_user_id,
+      total: Number(row.total),
+      refunded: Number(row.refunded),
+      tickets: Number(row.tickets),
+      payments: body.payments ?? [],
+      change: body.change,
+    };
+  });
 }
 
 /** Order codes are read aloud and typed at the counter: 8 characters, no 0/O or 1/I. */

@@ -1,25 +1,23 @@
 /**
  * Manager reports over a time range [from, to): sales (by payment method, terminal and cashier),
- * occupancy per showtime, and cash-up per cashier. Each report reads its rows with one query, so
- * its totals come from one consistent snapshot even while sales go on; money is summed as
- * integers in minor units.
+ * occupancy per showtime, and cash-up per cashier. Each report's money comes from one query (the
+ * orders, or the valid tickets per showtime), so its totals agree with each other even while sales
+ * go on; money is summed as integers in minor units. The reports own no table: they read through
+ * the tables' owners.
  *
  * Sales are attributed to the period the order was created in: a later refund lowers the net of
  * the period of the sale, because orders record how much was refunded but not when.
  */
 import type { z } from 'zod';
-import type {
-  CashUpReport,
-  Hall,
-  Movie,
-  OccupancyReport,
-  ReportQuery,
-  SalesReport,
-  Showtime,
-} from '@marquee/shared';
+import type { CashUpReport, Hall, Movie, OccupancyReport, ReportQuery, SalesReport } from '@marquee/shared';
 import { PAYMENT_METHODS, capacity, invalidField } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
-import type { Executor } from '../db/database.ts';
+import { listEvery } from './catalogue-store.ts';
+import { ordersCreatedIn, type OrderSummary } from './orders.ts';
+import { everyShowtimeStartingIn } from './showtime-rows.ts';
+import { terminalNames } from './terminals.ts';
+import { validTicketsByShowtime } from './tickets.ts';
+import { staffNames } from './users.ts';
 
 export type ReportRange = z.infer<typeof ReportQuery>;
 
@@ -37,39 +35,6 @@ function rangeOf(query: ReportRange): { from: number; to: number } {
 
 const iso = (ms: number): string => new Date(ms).toISOString();
 
-/** Counts and BIGINT columns: PostgreSQL drivers return them as strings. */
-type DbInt = number | string;
-
-interface OrderRow {
-  id: string;
-  terminal_id: string | null;
-  staff_user_id: string | null;
-  total: DbInt;
-  refunded: DbInt;
-  tickets: DbInt;
-  body: string;
-}
-
-/** The parts of an order body the reports read; offline orders may lack `change`. */
-interface OrderBody {
-  payments?: { method: string; amount: number; tendered?: number }[];
-  change?: number;
-}
-
-async function ordersIn(ex: Executor, from: number, to: number): Promise<OrderRow[]> {
-  return ex.all<OrderRow>(
-    `SELECT o.id, o.terminal_id, o.staff_user_id, o.total, o.refunded, o.body,
-            (SELECT COUNT(*) FROM tickets t WHERE t.order_id = o.id) AS tickets
-       FROM orders o WHERE o.created_at >= ? AND o.created_at < ? ORDER BY o.created_at`,
-    [from, to],
-  );
-}
-
-async function namesOf(ex: Executor, table: 'terminals' | 'staff_users'): Promise<Map<string, string>> {
-  const rows = await ex.all<{ id: string; name: string }>(`SELECT id, name FROM ${table}`);
-  return new Map(rows.map((r) => [r.id, r.name]));
-}
-
 interface Tally {
   orders: number;
   gross: number;
@@ -79,11 +44,11 @@ interface Tally {
 
 const emptyTally = (): Tally => ({ orders: 0, gross: 0, refunds: 0, net: 0 });
 
-function count(tally: Tally, row: OrderRow): void {
+function count(tally: Tally, order: OrderSummary): void {
   tally.orders += 1;
-  tally.gross += Number(row.total);
-  tally.refunds += Number(row.refunded);
-  tally.net += Number(row.total) - Number(row.refunded);
+  tally.gross += order.total;
+  tally.refunds += order.refunded;
+  tally.net += order.total - order.refunded;
 }
 
 const byNetThenId =
@@ -100,29 +65,29 @@ const byNetThenId =
  */
 export async function salesReport(ctx: ServerContext, query: ReportRange): Promise<SalesReport> {
   const { from, to } = rangeOf(query);
-  const { rows, terminals, staff } = await ctx.db.read(async (ex) => ({
-    rows: await ordersIn(ex, from, to),
-    terminals: await namesOf(ex, 'terminals'),
-    staff: await namesOf(ex, 'staff_users'),
+  const { orders, terminals, staff } = await ctx.db.read(async (ex) => ({
+    orders: await ordersCreatedIn(ex, from, to),
+    terminals: await terminalNames(ex),
+    staff: await staffNames(ex),
   }));
   const total = emptyTally();
   let tickets = 0;
   const byMethod: Record<string, number> = Object.fromEntries(PAYMENT_METHODS.map((m) => [m, 0]));
   const byTerminal = new Map<string | null, Tally>();
   const byCashier = new Map<string | null, Tally>();
-  for (const row of rows) {
-    count(total, row);
-    tickets += Number(row.tickets);
-    for (const payment of (JSON.parse(row.body) as OrderBody).payments ?? []) {
+  for (const order of orders) {
+    count(total, order);
+    tickets += order.tickets;
+    for (const payment of order.payments) {
       byMethod[payment.method] = (byMethod[payment.method] ?? 0) + payment.amount;
     }
     for (const [map, key] of [
-      [byTerminal, row.terminal_id],
-      [byCashier, row.staff_user_id],
+      [byTerminal, order.terminalId],
+      [byCashier, order.staffUserId],
     ] as const) {
       let tally = map.get(key);
       if (tally === undefined) map.set(key, (tally = emptyTally()));
-      count(tally, row);
+      count(tally, order);
     }
   }
   return {
@@ -166,42 +131,23 @@ const percent = (part: number, whole: number): number =>
 export async function occupancyReport(ctx: ServerContext, query: ReportRange): Promise<OccupancyReport> {
   const { from, to } = rangeOf(query);
   const { showtimes, sold, halls, movies } = await ctx.db.read(async (ex) => ({
-    showtimes: await ex.all<{ body: string }>(
-      'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at, hall_id',
-      [from, to],
-    ),
-    sold: await ex.all<{ showtime_id: string; sold: DbInt; revenue: DbInt | null }>(
-      `SELECT t.showtime_id, COUNT(*) AS sold, SUM(t.price) AS revenue
-         FROM tickets t JOIN showtimes s ON s.id = t.showtime_id
-        WHERE s.starts_at >= ? AND s.starts_at < ? AND t.status = 'valid'
-        GROUP BY t.showtime_id`,
-      [from, to],
-    ),
+    showtimes: await everyShowtimeStartingIn(ex, from, to),
+    sold: await validTicketsByShowtime(ex, from, to),
     // Archived halls and films too: past showtimes still name them.
-    halls: await ex.all<{ body: string }>('SELECT body FROM halls'),
-    movies: await ex.all<{ body: string }>('SELECT body FROM movies'),
+    halls: await listEvery<Hall>(ex, 'halls'),
+    movies: await listEvery<Movie>(ex, 'movies'),
   }));
-  const soldBy = new Map(sold.map((s) => [s.showtime_id, s]));
   const hallBy = new Map(
-    halls.map((r) => {
-      const hall = JSON.parse(r.body) as Hall;
-      return [hall.id, { name: hall.name, capacity: capacity(hall.layout) }];
-    }),
+    halls.map((hall) => [hall.id, { name: hall.name, capacity: capacity(hall.layout) }]),
   );
-  const titleBy = new Map(
-    movies.map((r) => {
-      const movie = JSON.parse(r.body) as Movie;
-      return [movie.id, movie.titles[ctx.site.locale]];
-    }),
-  );
+  const titleBy = new Map(movies.map((movie) => [movie.id, movie.titles[ctx.site.locale]]));
   const totals = { showtimes: 0, capacity: 0, sold: 0, revenue: 0, occupancyPercent: 0 };
-  const rows = showtimes.map((r): OccupancyRow => {
-    const showtime = JSON.parse(r.body) as Showtime;
+  const rows = showtimes.map((showtime): OccupancyRow => {
     const hall = hallBy.get(showtime.hallId);
     const seats = hall?.capacity ?? 0;
-    const tally = soldBy.get(showtime.id);
-    const ticketCount = Number(tally?.sold ?? 0);
-    const revenue = Number(tally?.revenue ?? 0);
+    const tally = sold.get(showtime.id);
+    const ticketCount = tally?.sold ?? 0;
+    const revenue = tally?.revenue ?? 0;
     if (showtime.status !== 'cancelled') {
       totals.showtimes += 1;
       totals.capacity += seats;
@@ -239,18 +185,18 @@ const emptyCashUp = (): CashUpReport['totals'] => ({
   refunds: 0,
 });
 
-function addOrderToCashUp(into: CashUpReport['totals'], row: OrderRow, body: OrderBody): void {
+function addOrderToCashUp(into: CashUpReport['totals'], order: OrderSummary): void {
   into.orders += 1;
-  into.refunds += Number(row.refunded);
+  into.refunds += order.refunded;
   let changeFromTender = 0;
-  for (const payment of body.payments ?? []) {
+  for (const payment of order.payments) {
     into.byPaymentMethod[payment.method] = (into.byPaymentMethod[payment.method] ?? 0) + payment.amount;
     if (payment.method !== 'cash') continue;
     const tendered = payment.tendered ?? payment.amount;
     into.cashTendered += tendered;
     changeFromTender += tendered - payment.amount;
   }
-  const change = body.change ?? changeFromTender;
+  const change = order.change ?? changeFromTender;
   into.changeGiven += change;
   into.cashNet = into.cashTendered - into.changeGiven;
 }
@@ -258,28 +204,27 @@ function addOrderToCashUp(into: CashUpReport['totals'], row: OrderRow, body: Ord
 /** Cash taken minus change per cashier, for counting the drawers at the end of a shift. */
 export async function cashUpReport(ctx: ServerContext, query: ReportRange): Promise<CashUpReport> {
   const { from, to } = rangeOf(query);
-  const { rows, staff } = await ctx.db.read(async (ex) => ({
-    rows: await ordersIn(ex, from, to),
-    staff: await namesOf(ex, 'staff_users'),
+  const { orders, staff } = await ctx.db.read(async (ex) => ({
+    orders: await ordersCreatedIn(ex, from, to),
+    staff: await staffNames(ex),
   }));
   const totals = emptyCashUp();
   const byCashier = new Map<string | null, CashUpRow>();
-  for (const row of rows) {
-    const body = JSON.parse(row.body) as OrderBody;
-    let entry = byCashier.get(row.staff_user_id);
+  for (const order of orders) {
+    let entry = byCashier.get(order.staffUserId);
     if (entry === undefined) {
       entry = {
-        staffUserId: row.staff_user_id,
-        name: row.staff_user_id === null ? null : (staff.get(row.staff_user_id) ?? null),
+        staffUserId: order.staffUserId,
+        name: order.staffUserId === null ? null : (staff.get(order.staffUserId) ?? null),
         ...emptyCashUp(),
         terminalIds: [],
       };
-      byCashier.set(row.staff_user_id, entry);
+      byCashier.set(order.staffUserId, entry);
     }
-    addOrderToCashUp(entry, row, body);
-    addOrderToCashUp(totals, row, body);
-    if (row.terminal_id !== null && !entry.terminalIds.includes(row.terminal_id)) {
-      entry.terminalIds.push(row.terminal_id);
+    addOrderToCashUp(entry, order);
+    addOrderToCashUp(totals, order);
+    if (order.terminalId !== null && !entry.terminalIds.includes(order.terminalId)) {
+      entry.terminalIds.push(order.terminalId);
     }
   }
   const cashiers = [...byCashier.values()].sort(

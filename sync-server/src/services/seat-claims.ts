@@ -5,7 +5,7 @@
  */
 import type { SeatClaim } from '@marquee/shared';
 import { seatsUnavailable } from '@marquee/shared';
-import type { Executor } from '../db/database.ts';
+import type { DbInt, Executor } from '../db/database.ts';
 
 type ClaimState = SeatClaim['state'];
 /** States that expire: a held or leased claim past its expiry is free. */
@@ -18,9 +18,6 @@ export interface ClaimRow {
   terminal_id: string | null;
   expires_at: number | null;
 }
-
-/** Counts: PostgreSQL drivers return them as strings. */
-type DbInt = number | string;
 
 const placeholders = (n: number) => Array.from({ length: n }, () => '?').join(', ');
 

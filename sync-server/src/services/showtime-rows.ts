@@ -1,6 +1,6 @@
 /**
- * The `showtimes` table: its writes and the lookups other modules need (the programme in a
- * range, which showtimes use a hall, a film or a price list).
+ * The `showtimes` table: its writes and every lookup (the programme in a range, a hall's
+ * showtimes near a time or still to come, which showtimes use a hall, a film or a price list).
  */
 import type { MarqueeError, Showtime } from '@marquee/shared';
 import { conflict, notFound } from '@marquee/shared';
@@ -10,12 +10,14 @@ import type { Executor } from '../db/database.ts';
 const MAX_NAMED = 20;
 
 // Bodies were validated before they were written, so reading one back trusts its shape.
-export const parseShowtime = (text: string): Showtime => JSON.parse(text) as Showtime;
+const parseShowtime = (text: string): Showtime => JSON.parse(text) as Showtime;
 
-export interface ShowtimeRow {
+interface ShowtimeRow {
   id: string;
   body: string;
 }
+
+const parseRows = (rows: readonly { body: string }[]): Showtime[] => rows.map((r) => parseShowtime(r.body));
 
 export async function writeShowtime(ex: Executor, showtime: Showtime, insert: boolean): Promise<void> {
   const values = [
@@ -60,7 +62,41 @@ export async function showtimesStartingIn(
     'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at LIMIT ?',
     [from, to, limit],
   );
-  return rows.map((r) => parseShowtime(r.body));
+  return parseRows(rows);
+}
+
+/** Every showtime starting in [from, to), cancelled ones too, by start and hall (the occupancy report). */
+export async function everyShowtimeStartingIn(ex: Executor, from: number, to: number): Promise<Showtime[]> {
+  const rows = await ex.all<{ body: string }>(
+    'SELECT body FROM showtimes WHERE starts_at >= ? AND starts_at < ? ORDER BY starts_at, hall_id',
+    [from, to],
+  );
+  return parseRows(rows);
+}
+
+/** A hall's showtimes, cancelled ones left out, that start before `to` and end after `from`, except `exceptId`. */
+export async function hallShowtimesAround(
+  ex: Executor,
+  hallId: string,
+  from: number,
+  to: number,
+  exceptId: string,
+): Promise<Showtime[]> {
+  const rows = await ex.all<{ body: string }>(
+    `SELECT body FROM showtimes
+      WHERE hall_id = ? AND starts_at < ? AND ends_at > ? AND status <> 'cancelled' AND id <> ?`,
+    [hallId, to, from, exceptId],
+  );
+  return parseRows(rows);
+}
+
+/** A hall's latest `limit` showtimes, cancelled ones left out, latest first. */
+export async function latestHallShowtimes(ex: Executor, hallId: string, limit: number): Promise<Showtime[]> {
+  const rows = await ex.all<{ body: string }>(
+    "SELECT body FROM showtimes WHERE hall_id = ? AND status <> 'cancelled' ORDER BY starts_at DESC LIMIT ?",
+    [hallId, limit],
+  );
+  return parseRows(rows);
 }
 
 /** What a showtime refers to, for asking which showtimes use a hall, a film or a price list. */
@@ -84,6 +120,20 @@ export async function upcomingShowtimeIds(
     [param, now],
   );
   return rows.map((r) => r.id);
+}
+
+/** Showtimes not yet over and not cancelled that use `ref`, earliest first. */
+export async function upcomingShowtimes(
+  ex: Executor,
+  ref: ShowtimeReference,
+  now: number,
+): Promise<Showtime[]> {
+  const { where, param } = whereOf(ref);
+  const rows = await ex.all<{ body: string }>(
+    `SELECT body FROM showtimes WHERE ${where} AND ends_at > ? AND status <> 'cancelled' ORDER BY starts_at`,
+    [param, now],
+  );
+  return parseRows(rows);
 }
 
 /** Whether any showtime, past or cancelled included, ever used `ref`. */

@@ -5,7 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, TestClock, type TestServer } from '../../../test/support/server.ts';
 import type { ServerContext } from '../context.ts';
-import { adminOf, buildCatalogue, countOf, sellSeats, type Catalogue } from '../testing/back-office.ts';
+import {
+  adminOf,
+  buildCatalogue,
+  countOf,
+  scheduleAt,
+  sellSeats,
+  type Catalogue,
+} from '../testing/back-office.ts';
 import type { Actor } from './actors.ts';
 import { createHold } from './holds.ts';
 import { cancelShowtime, createShowtime, updateShowtime } from './showtimes.ts';
@@ -31,14 +38,8 @@ afterAll(async () => {
   await server.close();
 });
 
-function schedule(startsAt: string, overrides: { hallId?: string; cleaningMinutes?: number } = {}) {
-  return createShowtime(ctx, admin, {
-    movieId: catalogue.movieId,
-    hallId: overrides.hallId ?? catalogue.hallId,
-    startsAt,
-    ...(overrides.cleaningMinutes === undefined ? {} : { cleaningMinutes: overrides.cleaningMinutes }),
-  });
-}
+const schedule = (startsAt: string, overrides: { hallId?: string } = {}) =>
+  scheduleAt(ctx, admin, catalogue, startsAt, overrides.hallId);
 
 describe('scheduling showtimes', () => {
   it('fills in the end, cleaning, price list, sales window and layout version', async () => {

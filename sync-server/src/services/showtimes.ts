@@ -31,7 +31,13 @@ import { listLive, loadReferenced } from './catalogue-store.ts';
 import { changedFields, unique } from './document-diff.ts';
 import { releaseHoldsOfShowtime } from './holds.ts';
 import { countLeased, releaseHeldOfShowtime, takenInUpcomingShowtimes } from './seat-claims.ts';
-import { loadShowtimeForUpdate, parseShowtime, writeShowtime, type ShowtimeRow } from './showtime-rows.ts';
+import {
+  hallShowtimesAround,
+  latestHallShowtimes,
+  loadShowtimeForUpdate,
+  upcomingShowtimes,
+  writeShowtime,
+} from './showtime-rows.ts';
 import { countValidTickets } from './tickets.ts';
 
 export type CreateShowtimeInput = z.infer<typeof CreateShowtimeRequest>;
@@ -75,17 +81,14 @@ export async function moveShowtimesToLayout(
       { seatIds, showtimeIds: unique(lost.map((c) => c.showtimeId)).slice(0, MAX_NAMED) },
     );
   }
-  const rows = await ex.all<ShowtimeRow>(
-    "SELECT id, body FROM showtimes WHERE hall_id = ? AND ends_at > ? AND status <> 'cancelled'",
-    [hall.id, now],
-  );
-  for (const row of rows) {
-    const showtime: Showtime = { ...parseShowtime(row.body), layoutVersion: hall.layout.version };
+  const upcoming = await upcomingShowtimes(ex, { hallId: hall.id }, now);
+  for (const before of upcoming) {
+    const showtime: Showtime = { ...before, layoutVersion: hall.layout.version };
     await writeShowtime(ex, showtime, false);
-    await publish(ctx, ex, tx, 'showtimes', row.id, showtime);
-    await publishSeatMap(ctx, ex, tx, row.id);
+    await publish(ctx, ex, tx, 'showtimes', showtime.id, showtime);
+    await publishSeatMap(ctx, ex, tx, showtime.id);
   }
-  return rows.length;
+  return upcoming.length;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -109,15 +112,9 @@ async function referencedPriceList(ctx: ServerContext, ex: Executor, id: string)
  * first price list by name.
  */
 async function defaultPriceList(ctx: ServerContext, ex: Executor, hallId: string): Promise<PriceList> {
-  const recent = await ex.all<{ body: string }>(
-    "SELECT body FROM showtimes WHERE hall_id = ? AND status <> 'cancelled' ORDER BY starts_at DESC LIMIT ?",
-    [hallId, DEFAULT_PRICE_LIST_SAMPLE],
-  );
+  const recent = await latestHallShowtimes(ex, hallId, DEFAULT_PRICE_LIST_SAMPLE);
   const uses = new Map<string, number>();
-  for (const row of recent) {
-    const id = parseShowtime(row.body).priceListId;
-    uses.set(id, (uses.get(id) ?? 0) + 1);
-  }
+  for (const { priceListId: id } of recent) uses.set(id, (uses.get(id) ?? 0) + 1);
   // Map order is first-seen order, i.e. most recent first, which breaks ties.
   const ranked = [...uses.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
   const lists = await listLive<PriceList>(ex, 'price_lists');
@@ -156,15 +153,8 @@ async function assertFits(ex: Executor, candidate: Showtime): Promise<void> {
   assertTimes(candidate);
   const start = Date.parse(candidate.startsAt);
   const free = Date.parse(candidate.endsAt) + candidate.cleaningMinutes * MINUTE_MS;
-  const rows = await ex.all<ShowtimeRow>(
-    `SELECT id, body FROM showtimes
-      WHERE hall_id = ? AND starts_at < ? AND ends_at > ? AND status <> 'cancelled' AND id <> ?`,
-    [candidate.hallId, free, start - MAX_CLEANING_MS, candidate.id],
-  );
-  const conflicts = findScheduleConflicts(
-    candidate,
-    rows.map((r) => parseShowtime(r.body)),
-  );
+  const near = await hallShowtimesAround(ex, candidate.hallId, start - MAX_CLEANING_MS, free, candidate.id);
+  const conflicts = findScheduleConflicts(candidate, near);
   const first = conflicts[0];
   if (first === undefined) return;
   throw scheduleConflict(first.message, {

@@ -37,6 +37,12 @@ export function allTerminals(ex: Executor): Promise<TerminalRow[]> {
   return ex.all<TerminalRow>('SELECT * FROM terminals ORDER BY name, id');
 }
 
+/** Every terminal's name by id, revoked ones too (reports name past sales). */
+export async function terminalNames(ex: Executor): Promise<Map<string, string>> {
+  const rows = await ex.all<{ id: string; name: string }>('SELECT id, name FROM terminals');
+  return new Map(rows.map((r) => [r.id, r.name]));
+}
+
 /** The terminal's lease policy; none (no offline seats) for a terminal that is not enrolled. */
 export async function leasePolicyOf(ex: Executor, terminalId: string): Promise<LeasePolicy | undefined> {
   const row = await ex.get<{ lease_policy: string }>('SELECT lease_policy FROM terminals WHERE id = ?', [

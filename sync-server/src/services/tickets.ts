@@ -5,7 +5,7 @@
  */
 import type { Ticket, TicketView } from '@marquee/shared';
 import type { z } from 'zod';
-import type { Executor } from '../db/database.ts';
+import type { DbInt, Executor } from '../db/database.ts';
 
 export interface TicketRow {
   id: string;
@@ -18,9 +18,6 @@ export interface TicketRow {
   token: string;
   issued_at: number;
 }
-
-/** Counts: PostgreSQL drivers return them as strings. */
-type DbInt = number | string;
 
 /**
  * The replicated ticket: what a door needs to judge a scan offline (status, showtime, seat), but
@@ -89,6 +86,22 @@ export async function countValidTickets(ex: Executor, showtimeId: string): Promi
     [showtimeId],
   );
   return Number(row?.n ?? 0);
+}
+
+/** Valid tickets and their takings per showtime, for the showtimes starting in [from, to). */
+export async function validTicketsByShowtime(
+  ex: Executor,
+  from: number,
+  to: number,
+): Promise<Map<string, { sold: number; revenue: number }>> {
+  const rows = await ex.all<{ showtime_id: string; sold: DbInt; revenue: DbInt | null }>(
+    `SELECT t.showtime_id, COUNT(*) AS sold, SUM(t.price) AS revenue
+       FROM tickets t JOIN showtimes s ON s.id = t.showtime_id
+      WHERE s.starts_at >= ? AND s.starts_at < ? AND t.status = 'valid'
+      GROUP BY t.showtime_id`,
+    [from, to],
+  );
+  return new Map(rows.map((r) => [r.showtime_id, { sold: Number(r.sold), revenue: Number(r.revenue ?? 0) }]));
 }
 
 /** Whether any ticket was ever sold as this type (its code is then signed into tokens). */

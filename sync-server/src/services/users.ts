@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { CreateUserRequest, StaffRole, StaffUser, UpdateUserRequest } from '@marquee/shared';
 import { conflict, forbidden, invalidState, notFound } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
-import type { Executor } from '../db/database.ts';
+import type { DbInt, Executor } from '../db/database.ts';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { changedFields, defined } from './document-diff.ts';
@@ -16,9 +16,6 @@ import { endSessions } from './sessions.ts';
 
 export type CreateUserInput = z.infer<typeof CreateUserRequest>;
 export type UpdateUserInput = z.infer<typeof UpdateUserRequest>;
-
-/** Counts: PostgreSQL drivers return them as strings. */
-type DbInt = number | string;
 
 interface StaffRow {
   id: string;
@@ -51,6 +48,12 @@ export function findLoginRow(ex: Executor, username: string): Promise<LoginRow |
   return ex.get<LoginRow>(`SELECT ${COLUMNS}, password_hash FROM staff_users WHERE username = ?`, [
     username.toLowerCase(),
   ]);
+}
+
+/** Every account's display name by id, deactivated ones too (reports name past cashiers). */
+export async function staffNames(ex: Executor): Promise<Map<string, string>> {
+  const rows = await ex.all<{ id: string; name: string }>('SELECT id, name FROM staff_users');
+  return new Map(rows.map((r) => [r.id, r.name]));
 }
 
 export async function usernameTaken(ex: Executor, username: string): Promise<boolean> {

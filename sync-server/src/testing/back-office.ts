@@ -71,13 +71,20 @@ export async function buildCatalogue(ctx: ServerContext, admin: Actor, n = 1): P
   };
 }
 
+/** A showtime of the catalogue's film at `startsAt`, in its first hall unless told otherwise. */
+export async function scheduleAt(
+  ctx: ServerContext,
+  admin: Actor,
+  catalogue: Catalogue,
+  startsAt: string,
+  hallId = catalogue.hallId,
+) {
+  return createShowtime(ctx, admin, { movieId: catalogue.movieId, hallId, startsAt });
+}
+
 /** A showtime of the catalogue's film in its first hall starting `hours` from now (on sale). */
 export async function scheduleSoon(ctx: ServerContext, admin: Actor, catalogue: Catalogue, hours = 2) {
-  return createShowtime(ctx, admin, {
-    movieId: catalogue.movieId,
-    hallId: catalogue.hallId,
-    startsAt: new Date(ctx.now() + hours * 3_600_000).toISOString(),
-  });
+  return scheduleAt(ctx, admin, catalogue, new Date(ctx.now() + hours * 3_600_000).toISOString());
 }
 
 /** Holds and sells `seatIds` of a showtime as `ticketTypeId`, paid by card. */
