@@ -296,5 +296,24 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    files: ['payment-sandbox/**/*.ts'],
+    ignores: ['payment-sandbox/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            noElectron,
+            noTestCode,
+            forbid(
+              ['**/sync-server/**', '**/desktop/**'],
+              'The payment sandbox stands in for the providers: it speaks the shared wire, imports only shared.',
+            ),
+          ],
+        },
+      ],
+    },
+  },
   prettier,
 );
