@@ -106,7 +106,15 @@ describe('the entrance', () => {
       // The camera starts with the page and the verdict stays up for 3 s: watch from the start.
       const door = await world.open(world.terminals.gate, { browser: cameraBrowser, camera: true });
       const { page } = door;
-      await page.locator('.verdict.verdict--go').waitFor({ timeout: 20_000 });
+      await page
+        .locator('.verdict.verdict--go')
+        .waitFor({ timeout: 20_000 })
+        .catch(async (error: unknown) => {
+          // What the usher saw and what the core answered, so a failure says why.
+          const screen = await page.locator('body').innerText();
+          const answers = JSON.stringify(door.replies.map((r) => r.result));
+          throw new Error(`no admitted verdict: screen ${screen}; core answers ${answers}`, { cause: error });
+        });
       await checkScreen(door, 'gate-camera-admitted');
       const verdicts = door.replies
         .map((r) => (r.result.value as { verdict?: string } | undefined)?.verdict)

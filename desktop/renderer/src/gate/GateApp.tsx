@@ -77,11 +77,12 @@ export function GateApp(): ReactElement {
     doorRef.current = door;
   }, [door]);
 
+  // Resolves whether the scan got a verdict (false: an error was shown, the camera may try again).
   const judge = useCallback(
-    (token: string) => {
+    (token: string): Promise<boolean> => {
       const text = token.trim();
-      if (text === '') return;
-      queue.current = queue.current.then(async () => {
+      if (text === '') return Promise.resolve(false);
+      const judged = queue.current.then(async () => {
         const showtimeId = doorRef.current === '' ? undefined : doorRef.current;
         const result = await callCore(
           client,
@@ -91,15 +92,21 @@ export function GateApp(): ReactElement {
         if (result.ok) {
           setError(undefined);
           setJudged({ result: result.value, at: Date.now() });
-        } else {
-          setError(result.error);
+          return true;
         }
+        setError(result.error);
+        return false;
       });
+      queue.current = judged.then(
+        () => undefined,
+        () => undefined,
+      );
+      return judged;
     },
     [client],
   );
 
-  useKeyboardWedge(judge);
+  useKeyboardWedge((text) => void judge(text));
 
   useEffect(() => {
     if (judged === undefined) return undefined;
@@ -110,7 +117,7 @@ export function GateApp(): ReactElement {
 
   const submit = (event: SubmitEvent): void => {
     event.preventDefault();
-    judge(manual);
+    void judge(manual);
     setManual('');
   };
 

@@ -131,7 +131,7 @@ export function PickupScreen({
     <KioskFrame title={t.pickupTitle} onBack={onBack} onCancel={onCancel}>
       <p className="lead">{t.pickupHint}</p>
       <div className="pickup">
-        <CameraScanner onScan={(scanned) => void lookUp(scanned)} autoStart />
+        <CameraScanner onScan={(scanned) => lookUp(scanned).then(() => true)} autoStart />
         <form className="pickup-form" onSubmit={submit}>
           <label className="field">
             <span className="field-label">{t.pickupCode}</span>

@@ -18,7 +18,8 @@ export function CameraScanner({
   onScan,
   autoStart,
 }: {
-  onScan: (text: string) => void;
+  /** Resolves false when the scan could not be judged: the same code in view is tried again. */
+  onScan: (text: string) => Promise<boolean>;
   autoStart: boolean;
 }): ReactElement {
   const { t } = usePreferences();
@@ -41,7 +42,7 @@ export function CameraScanner({
     // Read through a function: the cleanup flips the flag while the async start below is awaiting,
     // which flow analysis would not see on a plain variable.
     const stopped = (): boolean => unmounted;
-    const accept = createScanDeduper(REPEAT_WINDOW_MS);
+    const scans = createScanDeduper(REPEAT_WINDOW_MS);
     setState('starting');
     // Loaded on first use: only the kiosk pickup and the gate scan, and the decoder is large.
     const started: Promise<Html5Qrcode | undefined> = import('html5-qrcode').then(
@@ -62,7 +63,13 @@ export function CameraScanner({
               },
             },
             (text) => {
-              if (!stopped() && accept(text, performance.now())) handler.current(text);
+              if (stopped() || !scans.accept(text, performance.now())) return;
+              void handler.current(text).then(
+                (ok) => {
+                  if (!ok) scans.retry(text, performance.now());
+                },
+                () => scans.retry(text, performance.now()),
+              );
             },
             undefined,
           );
