@@ -1,4 +1,6 @@
 /**
+ * Just over 400 lines: one simulated terminal's link, transactions and pty lifecycle share its state.
+ *
  * A simulated card terminal on one end of a serial pty pair (socat), speaking the shared ECR
  * protocol: it ACKs good frames and NAKs damaged ones, runs sales, refunds and cancels with the
  * outcome a tester chose (the phone page or the control API), answers `status` with the last

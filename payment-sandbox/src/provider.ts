@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: one provider's order, refund, callback and statement state share one store.
+ *
  * What the QR-pay provider does, behind its HTTP API and its "phone": native orders, payment-code
  * (micropay) orders, close and reverse, asynchronous refunds, callbacks and the daily statement.
  * Every answer is `{status, body}` exactly as the API sends it; the HTTP layer only signs it.

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './testing/random.ts';
 import { bestAvailable } from './best-available.ts';
 import type { HallLayout, SeatClaim, SeatId } from './domain.ts';
 import { layoutSeats, loveseatPartner, seatIndex } from './layout.ts';
@@ -6,18 +7,6 @@ import { validateSelection } from './seat-map.ts';
 import { largeHall, mainHall, premiumHall, smallHall } from './testing/layouts.ts';
 
 const NOW = Date.parse('2025-03-01T18:00:00Z');
-
-/** mulberry32: a tiny seeded generator, so every random hall state can be replayed. */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Every seat taken except the listed ones. */
 function allTakenExcept(layout: HallLayout, free: readonly SeatId[]): Set<SeatId> {
@@ -182,7 +171,7 @@ describe('bestAvailable on random hall states', () => {
   }
 
   it('always suggests free, whole-loveseat seats that a kiosk accepts, when the party fits', () => {
-    const random = prng(20250301);
+    const random = seededRandom(20250301);
     let suggested = 0;
     let split = 0;
     for (let round = 0; round < 600; round++) {

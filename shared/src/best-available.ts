@@ -1,4 +1,6 @@
 /**
+ * Just over 400 lines: the row scorer and the split fallback share the sweet-spot cost model.
+ *
  * "Best available": the seats a kiosk or cashier suggests for a party of n.
  *
  * A party sits together in one row when it can (no aisle between them), as near the sweet spot

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: the whole domain model, one schema per entity, reads in one file.
+ *
  * The cinema domain: one zod schema per entity, and the TypeScript type inferred from it.
  * Both the server and the terminals validate with these, so the two sides can never disagree
  * about what a showtime or a ticket is.

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one table of price rules and the prices they must give.
 import { describe, expect, it } from 'vitest';
 import type { HallLayout, PriceList, PriceRule, TicketType } from './domain.ts';
 import type { Result } from './errors.ts';

@@ -1,5 +1,7 @@
+// Over 400 lines on purpose: the token's vectors, tampering cases and properties test one format.
 import { createHash, createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { seededRandom } from './testing/random.ts';
 import type { SigningKey } from './domain.ts';
 import { PublicKeyB64 } from './domain.ts';
 import {
@@ -40,18 +42,6 @@ function value<T>(result: Result<T>): T {
 }
 
 const hex = (text: string) => value(hexDecode(text));
-
-/** Deterministic PRNG (mulberry32) so every run exercises the same inputs. */
-function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function randomBytes(random: () => number, length: number): Uint8Array {
   return Uint8Array.from({ length }, () => Math.floor(random() * 256));

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: the token's byte layout, its encoder and its verifier must change together.
+ *
  * Signed ticket tokens: what the QR code on a ticket carries (handbook §6).
  *
  * A token is a compact binary record signed with Ed25519 and written in base45 (RFC 9285), whose

@@ -1,3 +1,4 @@
+// Over 400 lines on purpose: one table of the demo multiplex's expectations, hall by hall.
 import { describe, expect, it } from 'vitest';
 
 import {

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: the whole QR-pay wire contract (signed messages and every body) in one file, as both ends import it.
+ *
  * "QR-pay": the mobile-wallet API Marquee speaks, modelled on WeChat Pay API v3 (read from its
  * public docs; PAYMENTS.md). Pure and shared: the canonical signed messages, the header formats
  * and every request/answer/notification body as a zod schema. The RSA and AES primitives run on

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: one client against the real sandbox, one scenario per provider behaviour.
+ *
  * The merchant client against the real payment sandbox, a child process on an ephemeral port with
  * its own data directory and compressed time, and a real HTTP server as the merchant's notify_url.
  */

@@ -1,4 +1,6 @@
 /**
+ * Over 400 lines on purpose: one serial link's state machine (send, ACK, retransmit, recover) shares every field.
+ *
  * The till's driver for an ECR card terminal on a serial port (shared/src/payment-wire/ecr.ts):
  * protocol only, no Marquee order logic.
  *
