@@ -1,10 +1,16 @@
 /**
- * `npm start`: the demo (DESIGN §12). Starts the sync server on embedded SQLite in ./data/demo
- * with the seeded demo multiplex and demo staff, enrolls one box-office terminal (data in
- * ./data/demo-terminal) with a one-time code made through the API as the admin, and opens it — in
- * Electron where a runnable Electron is installed, otherwise in browser mode — printing the URL.
- * A virtual ESC/POS printer on a socat pty pair prints the terminal's tickets and receipts into
- * ./data/demo-printer/out (text and PNG) unless the terminal already has a hardware.json.
+ * `npm start`: the demo (DESIGN §12). Starts the sync server as its own process (`npm run server`)
+ * on embedded SQLite in ./data/demo with the seeded demo multiplex and demo staff, then one terminal
+ * of each profile — box office, kiosk and gate, each with its own data directory under ./data and
+ * its own port — enrolled with one-time codes made through the API as the admin. The box office
+ * opens in Electron where a runnable Electron is installed; everything else runs in browser mode
+ * and prints its URL. The box office and the kiosk each print on a virtual ESC/POS printer on a
+ * socat pty pair (tickets and receipts as text and PNG in ./data/demo-printer/out and
+ * ./data/demo-kiosk-printer/out) unless the terminal already has its own hardware.json.
+ *
+ * The server is a separate process so that it can be stopped alone to see offline mode: type `s`
+ * and Enter to stop it (the terminals go offline and keep selling leased seats and scanning), `s`
+ * again to start it (they catch up).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -12,21 +18,46 @@ import { createInterface } from 'node:readline';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createServer } from 'node:net';
 import { pino } from 'pino';
+import type { TerminalProfile } from '@marquee/shared';
 import { startBrowserTerminal, type BrowserTerminal } from '../desktop/bridge/browser-terminal.ts';
-import { createMarqueeServer } from '../sync-server/src/app.ts';
-import { bootstrap } from '../sync-server/src/bootstrap.ts';
 import { loadConfig } from '../sync-server/src/config.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DESKTOP = join(ROOT, 'desktop');
-const RENDERER_DIR = join(DESKTOP, 'dist', 'renderer');
-const TERMINAL_DIR = process.env['MARQUEE_DEMO_TERMINAL_DIR'] ?? './data/demo-terminal';
+const RENDERER_DIR = process.env['MARQUEE_DEMO_RENDERER_DIR'] ?? join(DESKTOP, 'dist', 'renderer');
+/** The first terminal's port; the kiosk and the gate take the next two (0: any free ports). */
 const TERMINAL_PORT = Number(process.env['MARQUEE_TERMINAL_PORT'] ?? '5174');
-const PRINTER_DIR = process.env['MARQUEE_DEMO_PRINTER_DIR'] ?? './data/demo-printer';
+const DATA = process.env['MARQUEE_DEMO_DIR'] ?? './data';
+
+interface DemoTerminal {
+  profile: TerminalProfile;
+  label: string;
+  dataDir: string;
+  /** Where its virtual printer writes, for terminals that print. */
+  printerDir?: string;
+  leasePolicy?: { seatsPerShowtime: number; hoursAhead: number };
+}
+const TERMINALS: DemoTerminal[] = [
+  {
+    profile: 'box_office',
+    label: 'box office',
+    dataDir: join(DATA, 'demo-terminal'),
+    printerDir: join(DATA, 'demo-printer'),
+    leasePolicy: { seatsPerShowtime: 4, hoursAhead: 6 },
+  },
+  {
+    profile: 'kiosk',
+    label: 'kiosk',
+    dataDir: join(DATA, 'demo-kiosk'),
+    printerDir: join(DATA, 'demo-kiosk-printer'),
+  },
+  { profile: 'gate', label: 'gate', dataDir: join(DATA, 'demo-gate') },
+];
 
 const defaults: Record<string, string> = {
-  MARQUEE_DATA_DIR: './data/demo',
+  MARQUEE_DATA_DIR: join(process.env['MARQUEE_DEMO_DIR'] ?? './data', 'demo'),
   MARQUEE_SEED: 'demo',
   MARQUEE_ADMIN_USER: 'admin',
   MARQUEE_ADMIN_PASSWORD: 'marquee-admin',
@@ -79,23 +110,77 @@ if (!loaded.ok) {
   process.exit(2);
 }
 const config = loaded.config;
-const logger = pino({ level: config.logLevel, base: { service: 'marquee-sync-server' } });
-const { ctx, seeded } = await bootstrap(config, logger);
-const server = createMarqueeServer(ctx);
-await new Promise<void>((resolve, reject) => {
-  server.http.once('error', reject);
-  server.http.listen(config.port, config.host, () => resolve());
-});
-const address = server.http.address();
-const serverUrl = `http://${config.host}:${typeof address === 'object' && address !== null ? address.port : config.port}`;
+const logger = pino({ level: config.logLevel, base: { service: 'marquee-demo' } });
 
-if (seeded !== undefined && existsSync(TERMINAL_DIR)) {
-  // A fresh server database does not know the old demo terminal; enroll it again from scratch.
-  rmSync(TERMINAL_DIR, { recursive: true, force: true });
+/** A free loopback port (for MARQUEE_PORT=0: the server is another process and must be told one). */
+async function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, config.host, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      probe.close(() => resolvePort(port));
+    });
+  });
 }
 
-/** A one-time enrollment code for a box-office terminal, made through the API as the admin. */
-async function enrollmentCode(): Promise<{ serverUrl: string; code: string }> {
+const serverPort = config.port === 0 ? await freePort() : config.port;
+const serverUrl = `http://${config.host}:${serverPort}`;
+const freshDatabase = !existsSync(join(config.dataDir, 'marquee.db'));
+
+/** Whether the server answers its health check now. */
+async function serverUp(): Promise<boolean> {
+  try {
+    const res = await fetch(`${serverUrl}/api/v1/health`, { signal: AbortSignal.timeout(1_000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+let serverChild: ChildProcess | undefined;
+/** Starts `npm run server` as a child process and waits until it answers (or exits). */
+async function startServer(): Promise<void> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'sync-server/src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, MARQUEE_PORT: String(serverPort) },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  serverChild = child;
+  // Read through a function: the exit handler flips it while the loop below awaits.
+  let exitCode: number | null | undefined;
+  const exited = (): boolean => exitCode !== undefined;
+  child.once('exit', (code) => {
+    exitCode = code;
+    if (serverChild === child) serverChild = undefined;
+  });
+  const deadline = Date.now() + 120_000;
+  while (!(await serverUp())) {
+    if (exited()) throw new Error('the sync server exited while starting (see its messages above)');
+    if (Date.now() > deadline) throw new Error('the sync server did not answer within 2 minutes');
+    await new Promise((wait) => setTimeout(wait, 200));
+  }
+}
+
+async function stopServer(): Promise<void> {
+  const child = serverChild;
+  if (child === undefined) return;
+  await new Promise<void>((done) => {
+    child.once('exit', () => done());
+    child.kill('SIGTERM');
+  });
+}
+
+if (freshDatabase) {
+  // A fresh server database does not know the old demo terminals; enroll them again from scratch.
+  for (const terminal of TERMINALS) rmSync(terminal.dataDir, { recursive: true, force: true });
+}
+await startServer();
+
+let adminToken: string | undefined;
+/** A one-time enrollment code for `terminal`, made through the API as the admin. */
+async function enrollmentCode(terminal: DemoTerminal): Promise<{ serverUrl: string; code: string }> {
   const post = async (path: string, body: unknown, token?: string) => {
     const res = await fetch(`${serverUrl}/api/v1${path}`, {
       method: 'POST',
@@ -106,51 +191,58 @@ async function enrollmentCode(): Promise<{ serverUrl: string; code: string }> {
     if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(json)}`);
     return json;
   };
-  const login = await post('/auth/login', {
-    username: process.env['MARQUEE_ADMIN_USER'],
-    password: process.env['MARQUEE_ADMIN_PASSWORD'],
-  });
+  adminToken ??= String(
+    (
+      await post('/auth/login', {
+        username: process.env['MARQUEE_ADMIN_USER'],
+        password: process.env['MARQUEE_ADMIN_PASSWORD'],
+      })
+    )['token'],
+  );
   const created = await post(
     '/devices/enrollment-codes',
-    { name: 'Demo box office', profile: 'box_office', leasePolicy: { seatsPerShowtime: 4, hoursAhead: 6 } },
-    String(login['token']),
+    {
+      name: `Demo ${terminal.label}`,
+      profile: terminal.profile,
+      ...(terminal.leasePolicy === undefined ? {} : { leasePolicy: terminal.leasePolicy }),
+    },
+    adminToken,
   );
   return { serverUrl, code: String(created['code']) };
 }
 
 /**
- * Starts the virtual printer (`npm run printer`) as a child and points the demo terminal at it,
- * unless the terminal already has its own hardware.json. Answers what to print in the summary.
+ * Starts a virtual printer (`npm run printer`) as a child and points `terminal` at it, unless the
+ * terminal already has its own hardware.json. Answers what to print in the summary.
  */
-async function startVirtualPrinter(): Promise<{ child?: ChildProcess; line: string }> {
-  const hardwareFile = join(TERMINAL_DIR, 'hardware.json');
-  const ours = resolve(PRINTER_DIR, 'printer.tty');
+async function startVirtualPrinter(terminal: DemoTerminal): Promise<{ child?: ChildProcess; line: string }> {
+  const printerDir = terminal.printerDir;
+  if (printerDir === undefined) return { line: '' };
+  const hardwareFile = join(terminal.dataDir, 'hardware.json');
+  const ours = resolve(printerDir, 'printer.tty');
   // A hardware.json the demo wrote itself points at our pty: start the printer again for it.
   if (existsSync(hardwareFile) && !readFileSync(hardwareFile, 'utf8').includes(ours)) {
     return { line: `configured in ${hardwareFile}` };
   }
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'desktop/core/src/printing/virtual-printer-cli.ts', '--dir', PRINTER_DIR],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+    ['--import', 'tsx', 'desktop/core/src/printing/virtual-printer-cli.ts', '--dir', printerDir],
+    { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let errors = '';
   child.stderr.on('data', (chunk: Buffer) => {
     errors += chunk.toString('utf8');
   });
-  const ready = await new Promise<{ path?: string; out?: string } | undefined>((resolve) => {
-    const timer = setTimeout(() => resolve(undefined), 15_000);
+  const ready = await new Promise<{ path?: string; out?: string } | undefined>((done) => {
+    const timer = setTimeout(() => done(undefined), 15_000);
     child.once('exit', () => {
       clearTimeout(timer);
-      resolve(undefined);
+      done(undefined);
     });
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       if (!line.startsWith('{')) return;
       clearTimeout(timer);
-      resolve(JSON.parse(line) as { path?: string; out?: string });
+      done(JSON.parse(line) as { path?: string; out?: string });
     });
   });
   if (ready?.path === undefined) {
@@ -158,88 +250,111 @@ async function startVirtualPrinter(): Promise<{ child?: ChildProcess; line: stri
     const reason = errors.trim().split('\n').at(-1) ?? 'it did not start';
     return { line: `not started (${reason})` };
   }
-  mkdirSync(TERMINAL_DIR, { recursive: true });
+  mkdirSync(terminal.dataDir, { recursive: true });
   writeFileSync(
     hardwareFile,
     `${JSON.stringify({ printer: { path: ready.path, baudRate: 115200, columns: 48 } }, null, 2)}\n`,
   );
-  return { child, line: `virtual, printed tickets appear in ${ready.out ?? PRINTER_DIR}` };
+  return { child, line: `virtual, printed tickets appear in ${ready.out ?? printerDir}` };
 }
 
-const base = [
+const pad = (label: string) => `  ${label.padEnd(19)}`;
+const lines = [
   '',
   'Marquee demo',
-  `  sync server        ${serverUrl}/api/v1/health`,
-  `  API description    ${serverUrl}/api/v1/openapi.json`,
-  `  data               ${config.dataDir} and ${TERMINAL_DIR} (delete them to start over)`,
-  `  sign in            ${process.env['MARQUEE_ADMIN_USER'] ?? ''} / ${process.env['MARQUEE_ADMIN_PASSWORD'] ?? ''} (admin)`,
-  '                     manager, supervisor, cashier1, cashier2 / marquee-demo',
+  `${pad('sync server')}${serverUrl}/api/v1/health (its own process, pid ${serverChild?.pid ?? '?'})`,
+  `${pad('API description')}${serverUrl}/api/v1/openapi.json`,
+  `${pad('data')}${config.dataDir} and one folder per terminal in ${DATA} (delete ${DATA} to start over)`,
+  `${pad('sign in')}${process.env['MARQUEE_ADMIN_USER'] ?? ''} / ${process.env['MARQUEE_ADMIN_PASSWORD'] ?? ''} (admin)`,
+  `${pad('')}manager, supervisor, cashier1, cashier2 / marquee-demo`,
 ];
 
-let terminal: BrowserTerminal | undefined;
-let electron: ChildProcess | undefined;
-// The printer's pty must exist before the terminal opens it; a fresh seed wiped the old config.
-const printer = await startVirtualPrinter();
-base.push(`  printer            ${printer.line}`);
-try {
-  const electronPath = runnableElectron();
-  if (electronPath !== undefined) {
-    buildIfStale('build', join(DESKTOP, 'dist', 'main', 'main.js'), [
-      join(DESKTOP, 'renderer'),
-      join(DESKTOP, 'main'),
-      join(DESKTOP, 'preload'),
-      join(DESKTOP, 'core', 'src'),
-      join(ROOT, 'shared', 'src'),
-    ]);
-    const enroll = existsSync(join(TERMINAL_DIR, 'terminal.db'))
-      ? []
-      : ['--server', serverUrl, '--code', (await enrollmentCode()).code];
-    electron = spawn(electronPath, [DESKTOP, '--data', TERMINAL_DIR, ...enroll], {
-      cwd: ROOT,
-      stdio: 'inherit',
-    });
-    // Closing the terminal's window ends the demo, like Ctrl+C.
-    electron.once('exit', () => stop());
-    say([...base, '  terminal           Electron window (box office)', '  stop               Ctrl+C', '']);
-  } else {
-    buildIfStale('build:renderer', join(RENDERER_DIR, 'index.html'), [
-      join(DESKTOP, 'renderer'),
-      join(ROOT, 'shared', 'src'),
-    ]);
-    terminal = await startBrowserTerminal({
-      dataDir: TERMINAL_DIR,
-      rendererDir: RENDERER_DIR,
-      port: TERMINAL_PORT,
-      enroll: enrollmentCode,
-      profile: 'box_office',
-      log: (message, extra) => logger.info(extra ?? {}, message),
-    });
-    say([
-      ...base,
-      `  terminal           ${terminal.bridge.url}`,
-      '                     (box office, browser mode: Electron is not runnable here; open this URL in Chromium)',
-      '  stop               Ctrl+C',
-      '',
-    ]);
+const children: ChildProcess[] = [];
+const terminals: BrowserTerminal[] = [];
+const electronPath = runnableElectron();
+for (const [index, terminal] of TERMINALS.entries()) {
+  // The printer's pty must exist before the terminal opens it; a fresh seed wiped the old config.
+  const printer = await startVirtualPrinter(terminal);
+  if (printer.child !== undefined) children.push(printer.child);
+  const label = pad(terminal.label);
+  try {
+    if (electronPath !== undefined && terminal.profile === 'box_office') {
+      buildIfStale('build', join(DESKTOP, 'dist', 'main', 'main.js'), [
+        join(DESKTOP, 'renderer'),
+        join(DESKTOP, 'main'),
+        join(DESKTOP, 'preload'),
+        join(DESKTOP, 'core', 'src'),
+        join(ROOT, 'shared', 'src'),
+      ]);
+      const enroll = existsSync(join(terminal.dataDir, 'terminal.db'))
+        ? []
+        : ['--server', serverUrl, '--code', (await enrollmentCode(terminal)).code];
+      const electron = spawn(electronPath, [DESKTOP, '--data', terminal.dataDir, ...enroll], {
+        cwd: ROOT,
+        stdio: 'inherit',
+      });
+      children.push(electron);
+      // Closing the box office's window ends the demo, like Ctrl+C.
+      electron.once('exit', () => stop());
+      lines.push(`${label}Electron window`);
+    } else {
+      if (process.env['MARQUEE_DEMO_RENDERER_DIR'] === undefined) {
+        buildIfStale('build:renderer', join(RENDERER_DIR, 'index.html'), [
+          join(DESKTOP, 'renderer'),
+          join(ROOT, 'shared', 'src'),
+        ]);
+      }
+      const opened = await startBrowserTerminal({
+        dataDir: terminal.dataDir,
+        rendererDir: RENDERER_DIR,
+        port: TERMINAL_PORT === 0 ? 0 : TERMINAL_PORT + index,
+        enroll: () => enrollmentCode(terminal),
+        profile: terminal.profile,
+        log: (message, extra) => logger.info(extra ?? {}, message),
+      });
+      terminals.push(opened);
+      lines.push(`${label}${opened.bridge.url}`);
+    }
+  } catch (error) {
+    lines.push(`${label}not started: ${error instanceof Error ? error.message : String(error)}`);
   }
-} catch (error) {
-  say([
-    ...base,
-    `  terminal           not started: ${error instanceof Error ? error.message : String(error)}`,
-    '  stop               Ctrl+C',
-    '',
-  ]);
+  if (printer.line !== '') lines.push(`${pad('')}printer: ${printer.line}`);
 }
+if (terminals.length > 0) lines.push(`${pad('')}(browser mode: open these URLs in Chromium)`);
+lines.push(
+  `${pad('offline mode')}type s and Enter to stop the sync server, s again to start it`,
+  `${pad('stop')}Ctrl+C`,
+  '',
+);
+say(lines);
+
+// `s` + Enter stops or starts the server, so offline selling and catching up can be seen.
+let toggling = false;
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 's' || toggling) return;
+  toggling = true;
+  const was = serverChild === undefined ? 'started' : 'stopped';
+  const action = was === 'started' ? startServer() : stopServer();
+  action.then(
+    () => {
+      toggling = false;
+      say([`sync server ${was}${was === 'started' ? ` (pid ${serverChild?.pid ?? '?'})` : ''}`]);
+    },
+    (error: unknown) => {
+      toggling = false;
+      say([`sync server: ${error instanceof Error ? error.message : String(error)}`]);
+    },
+  );
+});
 
 let stopping = false;
 function stop(): void {
   if (stopping) return;
   stopping = true;
-  electron?.kill('SIGTERM');
-  printer.child?.kill('SIGTERM');
+  for (const child of children) child.kill('SIGTERM');
   void (async () => {
-    await terminal?.close();
-    await server.close();
+    await Promise.all(terminals.map((terminal) => terminal.close()));
+    await stopServer();
     process.exit(0);
   })();
 }
