@@ -12,7 +12,7 @@ import type { TerminalProfile } from '@marquee/shared';
 import { generateDemoData } from '../shared/src/demo/demo-data.ts';
 import type { RouteSpec } from '../sync-server/src/http/route.ts';
 import { ALL_PRINCIPALS, type Principal } from '@marquee/shared';
-import { DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
+import { ADMIN, DEMO_STAFF_PASSWORD, startTestServer, type TestServer } from './support/server.ts';
 import { codeOf, errorOf, isRecord, sendRaw, type Answer } from './support/raw-http.ts';
 import { enrollDevice } from './support/enroll.ts';
 
@@ -56,8 +56,12 @@ const labelOf = (route: RouteSpec) => `${route.method.toUpperCase()} ${route.pat
 const allows = (route: RouteSpec, principal: Principal) =>
   route.allow !== 'public' && route.allow.includes(principal);
 
-/** Routes that could end the caller's own session run last, so the walk keeps its tokens. */
-const endsSession = (route: RouteSpec) => /logout|sign-?out|sessions/i.test(route.path);
+/**
+ * Routes that could end the caller's own session run last (signing out the very last), so the walk
+ * keeps its tokens; staff sign in again after it.
+ */
+const endsSession = (route: RouteSpec) =>
+  /logout|sign-?out/i.test(route.path) ? 2 : /sessions/i.test(route.path) ? 1 : 0;
 
 /** Anything that looks like a stack frame, a source path or a driver error in a response. */
 function leaksInternals(text: string): string | undefined {
@@ -102,18 +106,24 @@ function errorShapeProblems(answer: Answer): string[] {
 const describeCall = (call: Call) =>
   `${call.label} as ${call.caller.name} → ${call.answer.status} ${call.answer.text.slice(0, 120)}`;
 
-beforeAll(async () => {
-  t = await startTestServer();
+/** Signs every staff role in (again: the walk signs them out); the admin is `t.adminToken`. */
+async function signInStaff(): Promise<void> {
   const staff = generateDemoData({ seed: 1, startDate: '2030-01-07', days: 1, halls: 1 }).staff;
   for (const role of STAFF_ROLES) {
-    if (role === 'admin') {
-      tokens.set(role, t.adminToken);
-      continue;
-    }
-    const member = staff.find((s) => s.role === role);
-    if (member === undefined) throw new Error(`the demo has no ${role}`);
-    tokens.set(role, await t.login(member.username, DEMO_STAFF_PASSWORD));
+    const member = role === 'admin' ? undefined : staff.find((s) => s.role === role);
+    if (role !== 'admin' && member === undefined) throw new Error(`the demo has no ${role}`);
+    const token =
+      member === undefined
+        ? await t.login(ADMIN.username, ADMIN.password)
+        : await t.login(member.username, DEMO_STAFF_PASSWORD);
+    tokens.set(role, token);
+    if (role === 'admin') t.adminToken = token;
   }
+}
+
+beforeAll(async () => {
+  t = await startTestServer();
+  await signInStaff();
   for (const profile of DEVICE_PROFILES) {
     const device = await enrollDevice(t, profile, `Walk ${profile}`);
     tokens.set(profile, device.token);
@@ -134,7 +144,7 @@ beforeAll(async () => {
     },
   ];
 
-  const ordered = [...t.server.routes].sort((a, b) => Number(endsSession(a)) - Number(endsSession(b)));
+  const ordered = [...t.server.routes].sort((a, b) => endsSession(a) - endsSession(b));
   calls = [];
   for (const route of ordered) {
     for (const caller of callers) {
@@ -145,6 +155,7 @@ beforeAll(async () => {
       calls.push({ route, label: labelOf(route), caller, answer });
     }
   }
+  await signInStaff();
 });
 
 afterAll(async () => {

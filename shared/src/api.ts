@@ -218,7 +218,12 @@ export type OrderResponse = z.infer<typeof OrderResponse>;
 
 export const RefundRequest = z.strictObject({
   /** Tickets to refund; absent = the whole order. */
-  ticketIds: z.array(Uuid).min(1).max(MAX_SEATS_PER_HOLD).optional(),
+  ticketIds: z
+    .array(Uuid)
+    .min(1)
+    .max(MAX_SEATS_PER_HOLD)
+    .refine((ids) => new Set(ids).size === ids.length, 'lists a ticket more than once')
+    .optional(),
   reason: z.string().max(200).optional(),
 });
 export type RefundRequest = z.infer<typeof RefundRequest>;

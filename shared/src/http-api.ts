@@ -146,6 +146,13 @@ export const HTTP_ROUTES = defineRoutes({
     response: LoginResponse,
     errors: ['validation_failed', 'unauthenticated', 'rate_limited'],
   },
+  'auth.logout': {
+    method: 'post',
+    path: '/auth/logout',
+    tag: 'auth',
+    summary: "Sign out: ends the caller's staff session; its open change streams close (code 4001)",
+    allow: STAFF,
+  },
   'enrollmentCodes.create': {
     method: 'post',
     path: '/devices/enrollment-codes',
@@ -566,6 +573,15 @@ export const HTTP_ROUTES = defineRoutes({
     body: UpdateUserRequest,
     response: StaffUser,
     errors: ['not_found', 'invalid_state'],
+  },
+  'users.endSessions': {
+    method: 'delete',
+    path: '/users/:id/sessions',
+    tag: 'back-office',
+    summary: 'End every session of a member of staff; their open change streams close (code 4001)',
+    allow: MANAGERS,
+    params: IdParam,
+    errors: ['not_found'],
   },
   'devices.list': {
     method: 'get',

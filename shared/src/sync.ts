@@ -82,6 +82,12 @@ export type PullResponse = z.infer<typeof PullResponse>;
 
 export const STREAM_HEARTBEAT_MS = 10_000;
 export const STREAM_MAX_MESSAGE_BYTES = 64 * 1024;
+/**
+ * WebSocket close code: the stream's session ended (logout, a manager ended it, the user was
+ * deactivated or changed password, the terminal was revoked, the token expired). Reconnecting with
+ * the same token is refused (401); sign in or enroll again.
+ */
+export const STREAM_CLOSE_SESSION_ENDED = 4001;
 
 export const StreamServerMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('hello'), checkpoint: Checkpoint, serverTime: Instant }),

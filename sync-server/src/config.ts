@@ -16,6 +16,15 @@ const Env = z.object({
   MARQUEE_HOLD_TTL_BOX_OFFICE: z.coerce.number().int().min(10).max(1800).default(480),
   MARQUEE_HOLD_TTL_KIOSK: z.coerce.number().int().min(10).max(1800).default(300),
   MARQUEE_HOLD_MAX_SECONDS: z.coerce.number().int().min(10).max(3600).default(1200),
+  /** Staff session lifetime in seconds (one shift by default). */
+  MARQUEE_STAFF_TOKEN_TTL: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(7 * 86_400)
+    .default(8 * 3600),
+  /** How often open change streams are checked against the sessions table (ended elsewhere, expired). */
+  MARQUEE_STREAM_SESSION_CHECK_MS: z.coerce.number().int().min(50).max(60_000).default(2000),
   /** Tests: check every answer (HTTP and mutation results) against its schema; a mismatch is a 500. */
   MARQUEE_VALIDATE_RESPONSES: z.enum(['0', '1']).default('0'),
 });
@@ -30,6 +39,8 @@ export interface ServerConfig {
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   holdTtlSeconds: { box_office: number; kiosk: number; staff: number };
   holdMaxSeconds: number;
+  staffTokenTtlMs: number;
+  streamSessionCheckMs: number;
   /** Check every answer against its response schema and refuse (500, logged) one that does not match. */
   validateResponses: boolean;
 }
@@ -66,6 +77,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
         staff: e.MARQUEE_HOLD_TTL_BOX_OFFICE,
       },
       holdMaxSeconds: e.MARQUEE_HOLD_MAX_SECONDS,
+      staffTokenTtlMs: e.MARQUEE_STAFF_TOKEN_TTL * 1000,
+      streamSessionCheckMs: e.MARQUEE_STREAM_SESSION_CHECK_MS,
       validateResponses: e.MARQUEE_VALIDATE_RESPONSES === '1',
     },
   };

@@ -29,6 +29,8 @@ export interface Stream {
     predicate: (message: StreamServerMessage) => boolean,
     timeoutMs?: number,
   ): Promise<StreamServerMessage>;
+  /** How the server closed the socket; rejects if it is still open after `timeoutMs`. */
+  closed(timeoutMs?: number): Promise<{ code: number; reason: string }>;
   close(): Promise<void>;
 }
 
@@ -73,6 +75,7 @@ export function openStream(
   const messages: StreamServerMessage[] = [];
   let cursor = 0;
   let broken: Error | undefined;
+  let closedWith: { code: number; reason: string } | undefined;
   const waiters = new Set<() => void>();
   const wake = () => {
     for (const waiter of [...waiters]) waiter();
@@ -91,6 +94,7 @@ export function openStream(
     wake();
   });
   socket.on('close', (code, reason) => {
+    closedWith = { code, reason: reason.toString() };
     broken ??= new Error(`stream closed: ${code} ${reason.toString()}`);
     wake();
   });
@@ -99,38 +103,59 @@ export function openStream(
     wake();
   });
 
-  const next = (predicate: (message: StreamServerMessage) => boolean, timeoutMs = 2000) =>
-    new Promise<StreamServerMessage>((resolve, reject) => {
-      const check = () => {
-        for (let i = cursor; i < messages.length; i++) {
-          const message = messages[i];
-          if (message !== undefined && predicate(message)) {
-            cursor = i + 1;
-            done();
-            resolve(message);
-            return;
-          }
-        }
-        if (broken !== undefined) {
+  /**
+   * Settles once `check` (run now and on every frame or close) answers a value or throws; rejects
+   * with `late()` after `timeoutMs`.
+   */
+  const settle = <T>(check: () => T | undefined, timeoutMs: number, late: () => string) =>
+    new Promise<T>((resolve, reject) => {
+      const attempt = () => {
+        try {
+          const value = check();
+          if (value === undefined) return;
           done();
-          reject(broken);
+          resolve(value);
+        } catch (error) {
+          done();
+          reject(error instanceof Error ? error : new Error(String(error)));
         }
       };
       const timer = setTimeout(() => {
         done();
-        reject(
-          new Error(
-            `no matching stream message within ${timeoutMs} ms; last received: ${JSON.stringify(messages.slice(-3)).slice(0, 2000)}`,
-          ),
-        );
+        reject(new Error(late()));
       }, timeoutMs);
       const done = () => {
         clearTimeout(timer);
-        waiters.delete(check);
+        waiters.delete(attempt);
       };
-      waiters.add(check);
-      check();
+      waiters.add(attempt);
+      attempt();
     });
+
+  const next = (predicate: (message: StreamServerMessage) => boolean, timeoutMs = 2000) =>
+    settle(
+      () => {
+        for (let i = cursor; i < messages.length; i++) {
+          const message = messages[i];
+          if (message !== undefined && predicate(message)) {
+            cursor = i + 1;
+            return message;
+          }
+        }
+        if (broken !== undefined) throw broken;
+        return undefined;
+      },
+      timeoutMs,
+      () =>
+        `no matching stream message within ${timeoutMs} ms; last received: ${JSON.stringify(messages.slice(-3)).slice(0, 2000)}`,
+    );
+
+  const closed = (timeoutMs = 2000) =>
+    settle(
+      () => closedWith,
+      timeoutMs,
+      () => `the stream is still open after ${timeoutMs} ms`,
+    );
 
   const close = () =>
     new Promise<void>((resolve) => {
@@ -143,7 +168,7 @@ export function openStream(
     });
 
   return new Promise<Stream>((resolve, reject) => {
-    socket.once('open', () => resolve({ messages, next, close }));
+    socket.once('open', () => resolve({ messages, next, closed, close }));
     socket.once('unexpected-response', (_req, res) => {
       let body = '';
       res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));

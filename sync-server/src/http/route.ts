@@ -27,6 +27,7 @@ import {
 import type { z } from 'zod';
 import { replyProblem } from '../reply-check.ts';
 import type { Actor } from '../services/actors.ts';
+import { bearerToken } from '../services/auth.ts';
 
 /** A mounted route: its table entry and its name (what tests and the OpenAPI document walk). */
 export type RouteSpec = HttpRouteSpec & { readonly name: HttpRouteName };
@@ -35,6 +36,8 @@ export interface RouteInput<K extends HttpRouteName> extends HttpParsedRequest<K
   actor: Actor;
   requestId: string;
   ip: string;
+  /** The bearer token the caller authenticated with; empty on public routes. */
+  token: string;
   /** Answer with another success status than the route's (a repeated create answers 200). */
   setStatus: (status: number) => void;
 }
@@ -103,6 +106,7 @@ export function mount<K extends HttpRouteName>(
         actor,
         requestId: String(res.locals['requestId'] ?? ''),
         ip: req.ip ?? '',
+        token: spec.allow === 'public' ? '' : (bearerToken(req.get('authorization')) ?? ''),
         setStatus: (code: number) => {
           status = code;
         },

@@ -22,7 +22,7 @@ import {
   listTicketTypes,
   updateTicketType,
 } from '../services/ticket-types.ts';
-import { createUser, getUser, listUsers, updateUser } from '../services/users.ts';
+import { createUser, endUserSessions, getUser, listUsers, updateUser } from '../services/users.ts';
 
 export function backOfficeHandlers(ctx: ServerContext): AreaHandlers<'back-office'> {
   return {
@@ -58,6 +58,7 @@ export function backOfficeHandlers(ctx: ServerContext): AreaHandlers<'back-offic
     'users.get': ({ params }) => getUser(ctx, params.id),
     'users.create': ({ body, actor }) => createUser(ctx, actor, body),
     'users.update': ({ params, body, actor }) => updateUser(ctx, actor, params.id, body),
+    'users.endSessions': ({ params, actor }) => endUserSessions(ctx, actor, params.id),
 
     'devices.list': async () => ({ devices: await listDevices(ctx) }),
     'devices.get': ({ params }) => getDevice(ctx, params.id),

@@ -8,11 +8,9 @@ import type { ServerContext } from '../context.ts';
 import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { DUMMY_HASH_PROMISE, verifyPassword } from './passwords.ts';
-import { createSession, findSession, newToken } from './sessions.ts';
+import { createSession, endSession, findSession, newToken } from './sessions.ts';
 import { findTerminal } from './terminals.ts';
 import { findLoginRow, findStaffRow } from './users.ts';
-
-export const STAFF_SESSION_MS = 8 * 60 * 60 * 1000; // one shift
 
 /**
  * Failed logins per (ip, username) in a sliding window. Per process on purpose: it slows guessing,
@@ -61,7 +59,7 @@ export async function login(
   }
   limiter.succeed(key);
   const token = newToken();
-  const expiresAt = now + STAFF_SESSION_MS;
+  const expiresAt = now + ctx.config.staffTokenTtlMs;
   await ctx.db.write(async (ex) => {
     await createSession(ex, { token, kind: 'staff', subjectId: user.id, role: user.role, expiresAt, now });
     await audit(
@@ -78,6 +76,14 @@ export async function login(
     user: { id: user.id, name: user.name, role: user.role },
     expiresAt: new Date(expiresAt).toISOString(),
   };
+}
+
+/** Ends the caller's own session: the token stops working here and on every other instance. */
+export async function logout(ctx: ServerContext, actor: Actor, token: string): Promise<void> {
+  await ctx.db.write(async (ex, tx) => {
+    if (await endSession(ctx, ex, tx, token))
+      await audit(ex, ctx, actor, 'auth.logout', actor.kind === 'staff' ? actor.id : null, {});
+  });
 }
 
 /** Resolves a bearer token to an actor; a revoked terminal or deactivated user is no longer one. */

@@ -225,7 +225,7 @@ async function revokeTerminal(
   tx: TxContext,
   terminalId: string,
 ): Promise<Record<string, number>> {
-  await endSessions(ex, 'device', terminalId);
+  await endSessions(ctx, ex, tx, 'device', terminalId);
   const keysRevoked = await revokeTerminalKeys(ctx, ex, tx, terminalId);
   const touched = await releaseTerminalClaims(ex, terminalId);
   const holdsReleased = await releaseHoldsOfTerminal(ex, terminalId);

@@ -33,6 +33,7 @@ import { countOwned, releaseSeats, sellHeld } from './seat-claims.ts';
 import {
   insertTicket,
   markRefunded,
+  REFUNDED_OF_ORDER_SQL,
   ticketDoc,
   ticketView,
   ticketsOfOrder,
@@ -82,7 +83,7 @@ export async function ordersCreatedIn(ex: Executor, from: number, to: number): P
       tickets: DbInt;
     }
   >(
-    `SELECT o.id, o.terminal_id, o.staff_user_id, o.total, o.refunded, o.body,
+    `SELECT o.id, o.terminal_id, o.staff_user_id, o.total, ${REFUNDED_OF_ORDER_SQL('o.id')} AS refunded, o.body,
             (SELECT COUNT(*) FROM tickets t WHERE t.order_id = o.id) AS tickets
        FROM orders o WHERE o.created_at >= ? AND o.created_at < ? ORDER BY o.created_at`,
     [from, to],
@@ -341,7 +342,10 @@ export async function refund(
     const order = await ex.get<OrderRow>('SELECT * FROM orders WHERE id = ?', [orderId]);
     if (order === undefined) throw notFound('order', orderId);
     const tickets = await ticketsOfOrder(ex, orderId);
-    const wanted = input.ticketIds ?? tickets.filter((t) => t.status === 'valid').map((t) => t.id);
+    // A set: a ticket listed twice is refunded (and counted) once, whoever called.
+    const wanted = [
+      ...new Set(input.ticketIds ?? tickets.filter((t) => t.status === 'valid').map((t) => t.id)),
+    ];
     const chosen = wanted.map((id) => tickets.find((t) => t.id === id));
     const missing = wanted.filter((_, i) => chosen[i] === undefined);
     if (missing.length > 0)
@@ -367,11 +371,10 @@ export async function refund(
       await publish(ctx, ex, tx, 'tickets', ticket.id, ticketDoc({ ...ticket, status: 'refunded' }));
     }
     const remaining = tickets.filter((t) => t.status === 'valid' && !rows.includes(t)).length;
-    await ex.run('UPDATE orders SET refunded = refunded + ?, status = ? WHERE id = ?', [
-      amount,
-      remaining === 0 ? 'refunded' : 'partially_refunded',
-      orderId,
-    ]);
+    await ex.run(
+      `UPDATE orders SET refunded = ${REFUNDED_OF_ORDER_SQL('orders.id')}, status = ? WHERE id = ?`,
+      [remaining === 0 ? 'refunded' : 'partially_refunded', orderId],
+    );
     await publishSeatMap(ctx, ex, tx, order.showtime_id);
     await audit(ex, ctx, actor, 'order.refund', orderId, {
       amount,

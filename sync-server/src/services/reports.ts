@@ -6,7 +6,8 @@
  * the tables' owners.
  *
  * Sales are attributed to the period the order was created in: a later refund lowers the net of
- * the period of the sale, because orders record how much was refunded but not when.
+ * the period of the sale, because tickets record that they were refunded but not when. An order's
+ * refunds are what its refunded tickets were sold for, never what a refund request added up.
  */
 import type { z } from 'zod';
 import type { CashUpReport, Hall, Movie, OccupancyReport, ReportQuery, SalesReport } from '@marquee/shared';

@@ -3,7 +3,8 @@
  * a terminal's lasts until it is revoked.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import type { Executor } from '../db/database.ts';
+import type { ServerContext } from '../context.ts';
+import type { Executor, TxContext } from '../db/database.ts';
 
 export type SessionKind = 'staff' | 'device';
 
@@ -39,7 +40,51 @@ export function findSession(ex: Executor, token: string): Promise<SessionRow | u
   ]);
 }
 
-/** Signs a user or a terminal out everywhere. */
-export async function endSessions(ex: Executor, kind: SessionKind, subjectId: string): Promise<void> {
-  await ex.run('DELETE FROM sessions WHERE kind = ? AND subject_id = ?', [kind, subjectId]);
+/**
+ * Signs a user or a terminal out everywhere. Once committed, this process's open streams are
+ * checked at once; other server processes find the sessions gone on their next check.
+ */
+export async function endSessions(
+  ctx: ServerContext,
+  ex: Executor,
+  tx: TxContext,
+  kind: SessionKind,
+  subjectId: string,
+): Promise<number> {
+  const ended = await ex.run('DELETE FROM sessions WHERE kind = ? AND subject_id = ?', [kind, subjectId]);
+  tx.afterCommit(() => ctx.feed.sessionsEnded());
+  return ended;
+}
+
+/** Signs one token out (logout); answers whether it was a session. */
+export async function endSession(
+  ctx: ServerContext,
+  ex: Executor,
+  tx: TxContext,
+  token: string,
+): Promise<boolean> {
+  const ended = await ex.run('DELETE FROM sessions WHERE token_hash = ?', [sha256(token)]);
+  tx.afterCommit(() => ctx.feed.sessionsEnded());
+  return ended > 0;
+}
+
+const LIVE_CHUNK = 500;
+
+/** Of these token hashes, the ones that are still a session at `now` (not ended, not expired). */
+export async function liveTokenHashes(
+  ex: Executor,
+  hashes: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  const live = new Set<string>();
+  for (let i = 0; i < hashes.length; i += LIVE_CHUNK) {
+    const chunk = hashes.slice(i, i + LIVE_CHUNK);
+    const rows = await ex.all<{ token_hash: string }>(
+      `SELECT token_hash FROM sessions
+        WHERE token_hash IN (${chunk.map(() => '?').join(', ')}) AND (expires_at IS NULL OR expires_at > ?)`,
+      [...chunk, now],
+    );
+    for (const row of rows) live.add(row.token_hash);
+  }
+  return live;
 }

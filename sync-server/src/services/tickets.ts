@@ -79,6 +79,10 @@ export async function markRefunded(ex: Executor, ticketId: string): Promise<void
   await ex.run("UPDATE tickets SET status = 'refunded' WHERE id = ?", [ticketId]);
 }
 
+/** What an order's refunded tickets were sold for: the one source of an order's refunds. */
+export const REFUNDED_OF_ORDER_SQL = (orderColumn: string) =>
+  `(SELECT COALESCE(SUM(r.price), 0) FROM tickets r WHERE r.order_id = ${orderColumn} AND r.status = 'refunded')`;
+
 /** Valid tickets of a showtime: customers who expect it to happen as sold. */
 export async function countValidTickets(ex: Executor, showtimeId: string): Promise<number> {
   const row = await ex.get<{ n: DbInt }>(

@@ -125,7 +125,7 @@ export async function updateUser(
   input: UpdateUserInput,
 ): Promise<StaffUser> {
   const hash = input.password === undefined ? undefined : await hashPassword(input.password);
-  return ctx.db.write(async (ex) => {
+  return ctx.db.write(async (ex, tx) => {
     const row = await findStaffRow(ex, id);
     if (row === undefined) throw notFound('user', id);
     const current = userOf(row);
@@ -162,12 +162,23 @@ export async function updateUser(
       id,
     ]);
     if (hash !== undefined) await ex.run('UPDATE staff_users SET password_hash = ? WHERE id = ?', [hash, id]);
-    if (hash !== undefined || !next.active) await endSessions(ex, 'staff', id);
+    if (hash !== undefined || !next.active) await endSessions(ctx, ex, tx, 'staff', id);
     await audit(ex, ctx, actor, 'user.update', id, {
       changed,
       ...(next.role === current.role ? {} : { role: next.role }),
       ...(next.active === current.active ? {} : { active: next.active }),
     });
     return next;
+  });
+}
+
+/** A manager ends every session of a member of staff (a lost phone, a shared password). */
+export async function endUserSessions(ctx: ServerContext, actor: Actor, id: string): Promise<void> {
+  await ctx.db.write(async (ex, tx) => {
+    const row = await findStaffRow(ex, id);
+    if (row === undefined) throw notFound('user', id);
+    assertMayManage(actor, userOf(row).role);
+    const ended = await endSessions(ctx, ex, tx, 'staff', id);
+    await audit(ex, ctx, actor, 'user.end_sessions', id, { ended });
   });
 }

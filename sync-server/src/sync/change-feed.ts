@@ -5,6 +5,7 @@
  */
 export class ChangeFeed {
   private readonly listeners = new Set<(seq: number) => void>();
+  private readonly sessionListeners = new Set<() => void>();
   private latest = 0;
 
   get seq(): number {
@@ -20,5 +21,15 @@ export class ChangeFeed {
   subscribe(listener: (seq: number) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Sessions were ended in this process (logout, deactivation, revocation): streams check theirs. */
+  sessionsEnded(): void {
+    for (const listener of this.sessionListeners) listener();
+  }
+
+  onSessionsEnded(listener: () => void): () => void {
+    this.sessionListeners.add(listener);
+    return () => this.sessionListeners.delete(listener);
   }
 }

@@ -14,6 +14,7 @@ import {
   notFound,
   unauthenticated,
   type MarqueeError,
+  STREAM_CLOSE_SESSION_ENDED,
   STREAM_HEARTBEAT_MS,
   STREAM_MAX_MESSAGE_BYTES,
   StreamClientMessage,
@@ -24,6 +25,7 @@ import {
 import type { ServerContext } from '../context.ts';
 import { authenticateToken, bearerToken } from '../services/auth.ts';
 import type { Actor } from '../services/actors.ts';
+import { liveTokenHashes, sha256 } from '../services/sessions.ts';
 import { changesAfter, toSyncDocument, type DocRow } from './pull.ts';
 import { currentCheckpointSeq } from './change-log.ts';
 
@@ -35,6 +37,8 @@ const LIVE_BATCH = 1000;
 interface Client {
   socket: WebSocket;
   actor: Actor;
+  /** The session it was opened with: when that ends, the stream closes. */
+  tokenHash: string;
   seq: number;
   alive: boolean;
 }
@@ -93,6 +97,25 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
     client.socket.send(typeof message === 'string' ? message : JSON.stringify(message));
   };
 
+  // Streams whose session ended close with 4001, checked against the sessions table (so a session
+  // ended through another server instance counts too): before every fan-out, at once when this
+  // process ends sessions, and on a timer (expiry, and other instances when nothing changes).
+  const dropEnded = async (): Promise<void> => {
+    if (live.size === 0) return;
+    const clients = [...live];
+    const alive = await ctx.db.read((ex) =>
+      liveTokenHashes(ex, [...new Set(clients.map((c) => c.tokenHash))], ctx.now()),
+    );
+    for (const client of clients) {
+      if (alive.has(client.tokenHash)) continue;
+      live.delete(client);
+      client.socket.close(STREAM_CLOSE_SESSION_ENDED, 'session ended');
+    }
+  };
+  const unsubscribeSessions = ctx.feed.onSessionsEnded(() => inTurn(dropEnded));
+  const sessionCheck = setInterval(() => inTurn(dropEnded), ctx.config.streamSessionCheckMs);
+  sessionCheck.unref();
+
   // One reader for all live clients: each commit is read once and the frame shared.
   let pumpQueued = false;
   const pump = async (): Promise<void> => {
@@ -103,6 +126,7 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
       if (hubSeq < 0) hubSeq = await ctx.db.read((ex) => currentCheckpointSeq(ctx, ex));
       const rows = await ctx.db.read((ex) => changesAfter(ex, hubSeq, LIVE_BATCH));
       if (rows.length === 0) return;
+      await dropEnded();
       const { message, seq } = frameOf(ctx, rows);
       const text = JSON.stringify(message);
       for (const client of live) {
@@ -154,7 +178,7 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
       const token =
         bearerToken(req.headers.authorization) ?? url.searchParams.get('access_token') ?? undefined;
       const actor = token === undefined ? undefined : await authenticateToken(ctx, token);
-      if (actor === undefined) {
+      if (actor === undefined || token === undefined) {
         reject(socket, unauthenticated());
         return;
       }
@@ -165,14 +189,19 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
         return;
       }
       wss.handleUpgrade(req, socket, head, (ws) => {
-        connect(ws, actor, parsed?.data);
+        connect(ws, actor, sha256(token), parsed?.data);
       });
     })().catch(() => socket.destroy());
   };
   server.on('upgrade', onUpgrade);
 
-  const connect = (ws: WebSocket, actor: Actor, checkpoint: { epoch: string; seq: number } | undefined) => {
-    const client: Client = { socket: ws, actor, seq: 0, alive: true };
+  const connect = (
+    ws: WebSocket,
+    actor: Actor,
+    tokenHash: string,
+    checkpoint: { epoch: string; seq: number } | undefined,
+  ) => {
+    const client: Client = { socket: ws, actor, tokenHash, seq: 0, alive: true };
     ws.on('pong', () => {
       client.alive = true;
     });
@@ -239,7 +268,9 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
     },
     close() {
       unsubscribe();
+      unsubscribeSessions();
       clearInterval(heartbeat);
+      clearInterval(sessionCheck);
       server.off('upgrade', onUpgrade);
       for (const client of live) client.socket.close(1001, 'server shutting down');
       wss.close();
