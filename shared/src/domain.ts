@@ -6,6 +6,7 @@
  * about what a showtime or a ticket is.
  */
 import { z } from 'zod';
+import { ORDER_STATES } from './order-lifecycle.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Primitives
@@ -302,7 +303,8 @@ export type Lease = z.infer<typeof Lease>;
 // ---------------------------------------------------------------------------------------------
 // Orders, tickets, admissions
 
-export const PAYMENT_METHODS = ['cash', 'card'] as const;
+/** `mobile_qr`: a QR-pay wallet (WeChat Pay / Alipay-style), by one of {@link MOBILE_QR_FLOWS}. */
+export const PAYMENT_METHODS = ['cash', 'card', 'mobile_qr'] as const;
 export const PaymentMethod = z.enum(PAYMENT_METHODS);
 export type PaymentMethod = z.infer<typeof PaymentMethod>;
 
@@ -312,10 +314,17 @@ export const Payment = z.strictObject({
   amount: NonNegativeMinorUnits,
   /** Cash handed over (≥ amount); change = tendered − amount. */
   tendered: NonNegativeMinorUnits.optional(),
-  /** Card terminal reference. */
+  /** Card terminal reference, or the provider's transaction id. */
   reference: z.string().max(64).optional(),
+  /** Mobile QR: the kiosk shows a code (`customer_scans`) or the cashier scans the customer's. */
+  flow: z.enum(['customer_scans', 'merchant_scans']).optional(),
+  /** The server's payment record that took this money (provider payments). */
+  paymentId: Uuid.optional(),
 });
 export type Payment = z.infer<typeof Payment>;
+
+export const MOBILE_QR_FLOWS = ['customer_scans', 'merchant_scans'] as const;
+export type MobileQrFlow = (typeof MOBILE_QR_FLOWS)[number];
 
 export const OrderLine = z.strictObject({
   seatId: SeatId,
@@ -324,7 +333,8 @@ export const OrderLine = z.strictObject({
 });
 export type OrderLine = z.infer<typeof OrderLine>;
 
-export const ORDER_STATUSES = ['paid', 'refunded', 'partially_refunded'] as const;
+/** The order lifecycle's states (shared/order-lifecycle.ts owns the transitions). */
+export const ORDER_STATUSES = ORDER_STATES;
 export const OrderStatus = z.enum(ORDER_STATUSES);
 export type OrderStatus = z.infer<typeof OrderStatus>;
 

@@ -16,3 +16,4 @@ export * from './best-available.ts';
 export * from './demo/demo-data.ts';
 export * from './terminal-api.ts';
 export * from './scanner-input.ts';
+export * from './order-lifecycle.ts';

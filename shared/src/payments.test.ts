@@ -27,6 +27,15 @@ describe('settlePayments', () => {
     });
   });
 
+  it('refuses a mobile QR payment a sale merely claims, and settles one the provider confirmed', () => {
+    const qr: Payment[] = [{ method: 'mobile_qr', amount: 7000, flow: 'customer_scans' }];
+    expect(settlePayments(qr, 7000)).toMatchObject({
+      ok: false,
+      error: { code: 'validation_failed', details: { field: 'payments.0.method' } },
+    });
+    expect(settlePayments(qr, 7000, { providerConfirmed: true })).toEqual({ ok: true, value: { change: 0 } });
+  });
+
   it('refuses a card payment with an amount tendered', () => {
     const result = settlePayments([{ method: 'card', amount: 7000, tendered: 8000 }], 7000);
     expect(result).toMatchObject({

@@ -10,8 +10,23 @@ import type { Payment } from './domain.ts';
  * Payments must add up to the total exactly; only cash may be tendered, never below its amount;
  * the change is what was tendered above the amounts. Error `details.field` is relative to the
  * payment list (`payments.1.tendered`), so each boundary can prefix its own path.
+ *
+ * A mobile QR payment is money only the provider can confirm: a sale that merely claims one (an
+ * order request, an offline sale) is refused; only the server's payments service, which saw the
+ * provider's verified answer, settles with `providerConfirmed`.
  */
-export function settlePayments(payments: readonly Payment[], total: number): Result<{ change: number }> {
+export function settlePayments(
+  payments: readonly Payment[],
+  total: number,
+  options: { providerConfirmed?: boolean } = {},
+): Result<{ change: number }> {
+  for (const [i, payment] of payments.entries()) {
+    if (payment.method === 'mobile_qr' && options.providerConfirmed !== true) {
+      return fail('validation_failed', 'mobile QR payments are taken through the payments API', {
+        field: `payments.${i}.method`,
+      });
+    }
+  }
   const paid = payments.reduce((sum, p) => sum + p.amount, 0);
   if (paid !== total) {
     return fail('validation_failed', `payments add up to ${paid}, the total is ${total}`, {

@@ -13,7 +13,7 @@ import type { Actor } from './actors.ts';
 import { audit } from './audit.ts';
 import { loadShowtime } from './catalogue-cache.ts';
 import { leaseSeatsSold, loadOwnLease } from './leases.ts';
-import { insertOrder, priceLines, readOrder, settle } from './orders.ts';
+import { insertOrder, orderStep, priceLines, readOrder, settle } from './orders.ts';
 import { claimSeats, seatsOwned, sellLeasedSeat } from './seat-claims.ts';
 import { terminalKeyring } from './signing-keys.ts';
 import { insertTicket, ticketDoc, type TicketRow } from './tickets.ts';
@@ -103,6 +103,8 @@ export async function applyOfflineSale(
       offline: true,
       createdAt: soldAt,
       body: { payments: input.payments, change },
+      // Sold and paid at the terminal while offline: the order arrives paid.
+      status: orderStep('pending_payment', 'pay_in_full'),
     });
     for (const line of input.lines) {
       await sellLeasedSeat(ex, showtime.id, line.seatId, lease.id, input.orderId);

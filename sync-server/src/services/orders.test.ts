@@ -16,7 +16,7 @@ import {
 } from '../testing/back-office.ts';
 import type { Actor } from './actors.ts';
 import { createHold } from './holds.ts';
-import { sell } from './orders.ts';
+import { advanceOrder, refund, sell } from './orders.ts';
 
 let server: TestServer;
 let ctx: ServerContext;
@@ -72,5 +72,26 @@ describe('payments of a sale', () => {
       details: { field: 'body.payments', paid: 100, total: ADULT_PRICE },
     });
     expect(await countOf(ctx, 'SELECT COUNT(*) AS n FROM orders')).toBe(orders);
+  });
+
+  it('refuses a mobile QR payment a sale merely claims: only the provider can say it was paid', async () => {
+    const orders = await countOf(ctx, 'SELECT COUNT(*) AS n FROM orders');
+    await expect(
+      sale('A-5', [{ method: 'mobile_qr', flow: 'customer_scans', amount: ADULT_PRICE }]),
+    ).rejects.toMatchObject({ code: 'validation_failed', details: { field: 'body.payments.0.method' } });
+    expect(await countOf(ctx, 'SELECT COUNT(*) AS n FROM orders')).toBe(orders);
+  });
+
+  it('moves a paid order along the lifecycle only: refunded in part, in full, then nothing more', async () => {
+    const { order } = await sale('A-6', [{ method: 'cash', amount: ADULT_PRICE }]);
+    expect(order.status).toBe('paid');
+    await expect(ctx.db.write((ex) => advanceOrder(ex, order.id, 'cancel'))).rejects.toMatchObject({
+      code: 'invalid_state',
+      details: { status: 'paid', event: 'cancel' },
+    });
+    expect((await refund(ctx, admin, order.id, {})).status).toBe('refunded');
+    await expect(ctx.db.write((ex) => advanceOrder(ex, order.id, 'refund_part'))).rejects.toMatchObject({
+      code: 'invalid_state',
+    });
   });
 });

@@ -10,6 +10,7 @@ import type {
   TicketType,
 } from '@marquee/shared';
 import {
+  ORDER_LIFECYCLE,
   conflict,
   errorFromBody,
   holdExpired,
@@ -17,9 +18,11 @@ import {
   notFound,
   priceMismatch,
   priceSelection,
+  nextState,
   settlePayments,
-  signTicket,
   validationFailed,
+  type OrderEvent,
+  type OrderState,
 } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import { inTransaction, type DbInt, type Executor, type TxScope } from '../db/database.ts';
@@ -30,8 +33,8 @@ import { audit } from './audit.ts';
 import { loadHall, loadPriceList, loadShowtime, loadTicketTypes } from './catalogue-cache.ts';
 import { loadLiveHold, markHoldSold } from './holds.ts';
 import { countOwned, releaseSeats, sellHeld } from './seat-claims.ts';
+import { issueTickets } from './ticket-issue.ts';
 import {
-  insertTicket,
   markRefunded,
   REFUNDED_OF_ORDER_SQL,
   ticketDoc,
@@ -50,15 +53,17 @@ interface OrderRow {
   total: number;
   refunded: number;
   currency: string;
-  status: OrderResponse['status'];
+  status: OrderState;
   offline: number;
   created_at: number;
   body: string;
 }
 
-interface OrderBody {
+export interface OrderBody {
   payments: OrderResponse['payments'];
   change: number;
+  /** The seats and ticket types asked for: what a pending order issues once paid. */
+  lines?: readonly { seatId: string; ticketTypeId: string }[];
 }
 
 /** An order as the reports read it: who sold it, its money and how it was paid. */
@@ -160,8 +165,13 @@ export async function priceLines(
  * before it prints offline): answers the change, or throws naming the field under `where`
  * (`body.payments.1.tendered` for HTTP, `args.payments…` for a mutation's arguments).
  */
-export function settle(payments: readonly Payment[], total: number, where: 'body' | 'args'): number {
-  const settled = settlePayments(payments, total);
+export function settle(
+  payments: readonly Payment[],
+  total: number,
+  where: 'body' | 'args',
+  options: { providerConfirmed?: boolean } = {},
+): number {
+  const settled = settlePayments(payments, total, options);
   if (settled.ok) return settled.value.change;
   const { field, ...details } = settled.error.details ?? {};
   throw validationFailed(settled.error.message, {
@@ -225,38 +235,18 @@ export async function sell(
       offline: false,
       createdAt: now,
       body: { payments: input.payments, change },
+      // Cash and card-reference tenders are final at the counter: opened and paid at once.
+      status: orderStep('pending_payment', 'pay_in_full'),
     });
     await sellHeld(ex, hold.id, input.id);
     await markHoldSold(ex, hold.id);
-    const typeCode = new Map<string, TicketType>(ticketTypes.map((t) => [t.id, t]));
-    for (const line of priced.value.lines) {
-      const ticketId = ctx.newId();
-      const token = signTicket(
-        {
-          ticketId,
-          showtimeId: showtime.id,
-          seatId: line.seatId,
-          ticketType: typeCode.get(line.ticketTypeId)?.code ?? 'adult',
-          keyId: ctx.signer.keyId,
-          issuedAt: Math.floor(now / 1000),
-        },
-        ctx.signer.privateKey,
-      );
-      const row: TicketRow = {
-        id: ticketId,
-        order_id: input.id,
-        showtime_id: showtime.id,
-        seat_id: line.seatId,
-        ticket_type_id: line.ticketTypeId,
-        price: line.price,
-        status: 'valid',
-        token,
-        issued_at: now,
-      };
-      await insertTicket(ex, row);
-      await publish(ctx, ex, tx, 'tickets', ticketId, ticketDoc(row));
-    }
-    await publishSeatMap(ctx, ex, tx, showtime.id);
+    await issueTickets(ctx, ex, tx, {
+      orderId: input.id,
+      showtimeId: showtime.id,
+      lines: priced.value.lines,
+      ticketTypes,
+      now,
+    });
     await audit(ex, ctx, actor, 'order.sell', input.id, {
       total: priced.value.total,
       seats: lineSeats,
@@ -268,7 +258,68 @@ export async function sell(
   });
 }
 
-/** Writes a paid order under a fresh printed code (online from a hold, or offline from a lease). */
+/** The order lifecycle's next state (shared/order-lifecycle.ts), or the refusal thrown. */
+export function orderStep(status: OrderState, event: OrderEvent): OrderState {
+  const next = nextState(ORDER_LIFECYCLE, status, event);
+  if (!next.ok) throw errorFromBody(next.error);
+  return next.value;
+}
+
+/**
+ * Moves an order along the lifecycle under the caller's transaction: refused (invalid_state) if
+ * the table has no such step or if the order moved meanwhile (the update is conditional).
+ */
+export async function advanceOrder(
+  ex: Executor,
+  orderId: string,
+  event: OrderEvent,
+  change: { body?: OrderBody } = {},
+): Promise<OrderState> {
+  const row = await ex.get<{ status: OrderState }>('SELECT status FROM orders WHERE id = ?', [orderId]);
+  if (row === undefined) throw notFound('order', orderId);
+  const next = orderStep(row.status, event);
+  const moved = await ex.run(
+    // The refunded amount is derived from the refunded tickets, never from request arithmetic.
+    `UPDATE orders SET status = ?, refunded = ${REFUNDED_OF_ORDER_SQL('orders.id')}, body = COALESCE(?, body)
+     WHERE id = ? AND status = ?`,
+    [next, change.body === undefined ? null : JSON.stringify(change.body), orderId, row.status],
+  );
+  if (moved !== 1) throw invalidState('the order changed meanwhile', { orderId });
+  return next;
+}
+
+/** An order's row as the payments service needs it (its lines, hold and money). */
+export async function orderForPayment(
+  ex: Executor,
+  orderId: string,
+): Promise<
+  | {
+      id: string;
+      showtimeId: string;
+      holdId: string | null;
+      terminalId: string | null;
+      total: number;
+      currency: string;
+      status: OrderState;
+      body: OrderBody;
+    }
+  | undefined
+> {
+  const row = await ex.get<OrderRow>('SELECT * FROM orders WHERE id = ?', [orderId]);
+  if (row === undefined) return undefined;
+  return {
+    id: row.id,
+    showtimeId: row.showtime_id,
+    holdId: row.hold_id,
+    terminalId: row.terminal_id,
+    total: row.total,
+    currency: row.currency,
+    status: row.status,
+    body: JSON.parse(row.body) as OrderBody,
+  };
+}
+
+/** Writes an order under a fresh printed code (online from a hold, or offline from a lease). */
 export async function insertOrder(
   ex: Executor,
   order: {
@@ -282,12 +333,13 @@ export async function insertOrder(
     offline: boolean;
     createdAt: number;
     body: OrderBody;
+    status: OrderState;
   },
 ): Promise<void> {
   const code = await uniqueOrderCode(ex);
   await ex.run(
     `INSERT INTO orders (id, code, showtime_id, hold_id, terminal_id, staff_user_id, total, refunded, currency, status, offline, created_at, body)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, 'paid', ?, ?, ?)`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?, ?, ?, ?)`,
     [
       order.id,
       code,
@@ -297,6 +349,7 @@ export async function insertOrder(
       order.staffUserId,
       order.total,
       order.currency,
+      order.status,
       order.offline ? 1 : 0,
       order.createdAt,
       JSON.stringify(order.body),
@@ -371,10 +424,7 @@ export async function refund(
       await publish(ctx, ex, tx, 'tickets', ticket.id, ticketDoc({ ...ticket, status: 'refunded' }));
     }
     const remaining = tickets.filter((t) => t.status === 'valid' && !rows.includes(t)).length;
-    await ex.run(
-      `UPDATE orders SET refunded = ${REFUNDED_OF_ORDER_SQL('orders.id')}, status = ? WHERE id = ?`,
-      [remaining === 0 ? 'refunded' : 'partially_refunded', orderId],
-    );
+    await advanceOrder(ex, orderId, remaining === 0 ? 'refund_rest' : 'refund_part');
     await publishSeatMap(ctx, ex, tx, order.showtime_id);
     await audit(ex, ctx, actor, 'order.refund', orderId, {
       amount,

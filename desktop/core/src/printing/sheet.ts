@@ -77,7 +77,7 @@ const LABELS = {
     drawerSale: 'sales',
     drawerManual: 'manual',
     printedAt: 'Printed',
-    method: { cash: 'Cash', card: 'Card' } satisfies Record<PaymentMethod, string>,
+    method: { cash: 'Cash', card: 'Card', mobile_qr: 'Mobile QR' } satisfies Record<PaymentMethod, string>,
     seat: (row: string, seat: string) => `Row ${row} Seat ${seat}`,
   },
   'zh-CN': {
@@ -107,7 +107,7 @@ const LABELS = {
     drawerSale: '销售',
     drawerManual: '手动',
     printedAt: '打印时间',
-    method: { cash: '现金', card: '银行卡' } satisfies Record<PaymentMethod, string>,
+    method: { cash: '现金', card: '银行卡', mobile_qr: '扫码支付' } satisfies Record<PaymentMethod, string>,
     seat: (row: string, seat: string) => `${row}排 ${seat}座`,
   },
 } as const;
