@@ -4,6 +4,7 @@ import { perFile } from '../../../test/support/per-file.ts';
 import { startPostgres } from '../../../test/support/postgres.ts';
 import { PostgresDatabase, toPostgresPlaceholders } from './postgres.ts';
 import { MIGRATIONS } from './migrations.ts';
+import { nextChangeNumber, settledHorizon } from '../sync/change-horizon.ts';
 
 const postgres = perFile('postgres', startPostgres, (p) => p.stop());
 
@@ -36,6 +37,35 @@ describe('PostgreSQL adapter', () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+
+  it('holds the change-log horizon below a number whose transaction has not committed yet', async () => {
+    const db = await PostgresDatabase.open({ url: postgres.createDatabase(), poolSize: 4 });
+    try {
+      let release = (): void => undefined;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let early = 0;
+      const taken = new Promise<void>((resolve) => {
+        void db.write(async (ex) => {
+          early = await nextChangeNumber(ex);
+          resolve();
+          await gate;
+        });
+      });
+      await taken;
+      const late = await db.write((ex) => nextChangeNumber(ex));
+      expect(late).toBeGreaterThan(early);
+      // The later number committed first: the horizon waits for the earlier one instead of passing it.
+      const horizon = db.read((ex) => settledHorizon(ex));
+      let settled = false;
+      void horizon.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(settled).toBe(false);
+      release();
+      expect(await horizon).toBeGreaterThanOrEqual(late);
+    } finally {
+      await db.close();
     }
   });
 });
