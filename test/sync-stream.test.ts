@@ -250,6 +250,12 @@ class SlowReads implements Database {
     return value;
   }
   write: Database['write'] = (fn) => this.inner.write(fn);
+  lock: Database['lock'] = (ex, key) => this.inner.lock(ex, key);
+  get skipLocked(): string {
+    return this.inner.skipLocked;
+  }
+  announce: Database['announce'] = (seq) => this.inner.announce(seq);
+  listen: Database['listen'] = (listener) => this.inner.listen(listener);
   close(): Promise<void> {
     return this.inner.close();
   }

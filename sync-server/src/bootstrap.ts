@@ -10,6 +10,7 @@ import { generateSigningKeyPair, publicKeyToB64, type Site } from '@marquee/shar
 import type { ServerConfig } from './config.ts';
 import type { ServerContext, ServerSigner } from './context.ts';
 import type { Database } from './db/database.ts';
+import { PostgresDatabase } from './db/postgres.ts';
 import { SqliteDatabase } from './db/sqlite.ts';
 import { ChangeFeed } from './sync/change-feed.ts';
 import { publish } from './sync/change-log.ts';
@@ -45,6 +46,13 @@ export function loadOrCreateSigner(dataDir: string): ServerSigner {
   return { keyId: pair.keyId, publicKey: pair.publicKey, privateKey: pair.privateKey };
 }
 
+/** PostgreSQL when a database URL is configured, else SQLite in the data dir. */
+export function openDatabase(config: ServerConfig): Promise<Database> {
+  return config.databaseUrl === undefined
+    ? Promise.resolve(new SqliteDatabase(join(config.dataDir, 'marquee.db')))
+    : PostgresDatabase.open({ url: config.databaseUrl, poolSize: config.databasePoolSize });
+}
+
 export interface BootstrapResult {
   ctx: ServerContext;
   /** Set when no admin password was configured: printed once, never stored in clear. */
@@ -58,14 +66,18 @@ export async function bootstrap(
   options: { now?: () => number; db?: Database; seedStartDate?: string } = {},
 ): Promise<BootstrapResult> {
   mkdirSync(config.dataDir, { recursive: true });
-  const db = options.db ?? new SqliteDatabase(join(config.dataDir, 'marquee.db'));
+  const db = options.db ?? (await openDatabase(config));
   const now = options.now ?? Date.now;
   const signer = loadOrCreateSigner(config.dataDir);
 
-  const { site, epoch, fresh } = await db.write(async (ex) => ({
-    ...(await loadOrCreateEpoch(ex, () => randomBytes(9).toString('base64url'))),
-    site: await loadOrCreateSite(ex, () => ({ id: randomUUID(), ...DEFAULT_SITE })),
-  }));
+  // Instances starting together on one PostgreSQL create the site, the epoch and the admin once.
+  const { site, epoch, fresh } = await db.write(async (ex) => {
+    await db.lock(ex, 'bootstrap');
+    return {
+      ...(await loadOrCreateEpoch(ex, () => randomBytes(9).toString('base64url'))),
+      site: await loadOrCreateSite(ex, () => ({ id: randomUUID(), ...DEFAULT_SITE })),
+    };
+  });
 
   const ctx: ServerContext = {
     db,
@@ -78,6 +90,9 @@ export async function bootstrap(
     now,
     newId: randomUUID,
   };
+
+  // Commits of the other instances on the same PostgreSQL wake this one's streams (LISTEN).
+  await db.listen((seq) => ctx.feed.notify(seq));
 
   const result: BootstrapResult = { ctx };
   await db.write(async (ex, tx) => {
@@ -93,16 +108,18 @@ export async function bootstrap(
     const password = config.adminPassword ?? randomBytes(12).toString('base64url');
     if (config.adminPassword === undefined) result.generatedAdminPassword = password;
     const passwordHash = await hashPassword(password);
-    await db.write((ex) =>
-      insertStaffUser(ex, {
+    await db.write(async (ex) => {
+      await db.lock(ex, 'bootstrap');
+      if ((await countAdmins(ex)) > 0) return;
+      await insertStaffUser(ex, {
         id: randomUUID(),
         username,
         name: 'Administrator',
         role: 'admin',
         passwordHash,
         now: now(),
-      }),
-    );
+      });
+    });
   }
 
   if (config.seed === 'demo') {

@@ -5,6 +5,12 @@ const Env = z.object({
   MARQUEE_PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   MARQUEE_HOST: z.string().min(1).default('127.0.0.1'),
   MARQUEE_DATA_DIR: z.string().min(1).default('./data/server'),
+  /** `postgres://…` runs on PostgreSQL (a chain, several instances); unset: SQLite in the data dir. */
+  MARQUEE_DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\/\S+$/, 'expected postgres://user:password@host:port/database')
+    .optional(),
+  MARQUEE_DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(500).default(10),
   MARQUEE_ADMIN_USER: z
     .string()
     .regex(/^[a-z0-9._-]{3,32}$/, 'expected 3–32 of a-z 0-9 . _ -')
@@ -33,6 +39,9 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  /** PostgreSQL's connection string, or undefined for SQLite in `dataDir`. */
+  databaseUrl: string | undefined;
+  databasePoolSize: number;
   adminUser: string | undefined;
   adminPassword: string | undefined;
   seed: 'demo' | 'none';
@@ -67,6 +76,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       port: e.MARQUEE_PORT,
       host: e.MARQUEE_HOST,
       dataDir: e.MARQUEE_DATA_DIR,
+      databaseUrl: e.MARQUEE_DATABASE_URL,
+      databasePoolSize: e.MARQUEE_DATABASE_POOL_SIZE,
       adminUser: e.MARQUEE_ADMIN_USER,
       adminPassword: e.MARQUEE_ADMIN_PASSWORD,
       seed: e.MARQUEE_SEED,

@@ -6,7 +6,7 @@
  */
 export type SqlValue = string | number | bigint | null;
 
-/** A count or a BIGINT column as read: PostgreSQL drivers return them as strings. */
+/** A count or a BIGINT column as read (both adapters answer numbers; kept for the reads that say so). */
 export type DbInt = number | string;
 
 export interface Executor {
@@ -21,10 +21,23 @@ export interface Database {
   /** A read against committed data. */
   read<T>(fn: (ex: Executor) => Promise<T>): Promise<T>;
   /**
-   * A write transaction (SQLite: `BEGIN IMMEDIATE`; PostgreSQL: serialised on the site's
-   * sequence row). Rolled back if `fn` throws; `afterCommit` callbacks run once it committed.
+   * A write transaction (SQLite: `BEGIN IMMEDIATE`, one at a time; PostgreSQL: READ COMMITTED,
+   * concurrent, run again from the start when PostgreSQL aborts it for a deadlock). Rolled back if
+   * `fn` throws; `afterCommit` callbacks run once it committed.
    */
   write<T>(fn: (ex: Executor, tx: TxContext) => Promise<T>): Promise<T>;
+  /**
+   * Inside a write: transactions that lock the same `key` run one after another from here to
+   * their commit (PostgreSQL: an advisory transaction lock; SQLite writers are serial already).
+   * For a read-then-write that no unique key arbitrates, e.g. a projection rebuilt from rows.
+   */
+  lock(ex: Executor, key: string): Promise<void>;
+  /** Appended to a `SELECT` of rows a sweeper claims, so instances never take the same ones. */
+  readonly skipLocked: string;
+  /** Tells the other server instances that changes up to `seq` committed (nothing on SQLite). */
+  announce(seq: number): void;
+  /** Calls `listener` when any instance announced; answers the unsubscribe. */
+  listen(listener: (seq: number) => void): Promise<() => void>;
   close(): Promise<void>;
 }
 

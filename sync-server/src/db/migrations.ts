@@ -1,11 +1,15 @@
 /**
- * Numbered, append-only migrations. Never edit one that has shipped: add the next number.
- * SQL here is portable between SQLite and PostgreSQL (TEXT JSON, INTEGER epoch milliseconds).
+ * Numbered, append-only migrations, shared by SQLite and PostgreSQL. Never edit one that has
+ * shipped: add the next number. SQL here is portable (TEXT JSON, BIGINT epoch milliseconds); where
+ * the dialects differ (JSON functions, sequences) a migration carries PostgreSQL's own text.
  */
 export interface Migration {
   id: number;
   name: string;
+  /** Portable SQL, or SQLite's where `postgres` is given. */
   sql: string;
+  /** PostgreSQL's text of the same step, where it cannot be said portably. */
+  postgres?: string;
 }
 
 export const MIGRATIONS: readonly Migration[] = [
@@ -222,6 +226,11 @@ ALTER TABLE showtimes ADD COLUMN price_list_id TEXT;
 UPDATE showtimes SET price_list_id = json_extract(body, '$.priceListId');
 CREATE INDEX showtimes_by_price_list ON showtimes (price_list_id, ends_at);
 `,
+    postgres: `
+ALTER TABLE showtimes ADD COLUMN price_list_id TEXT;
+UPDATE showtimes SET price_list_id = (body::jsonb)->>'priceListId';
+CREATE INDEX showtimes_by_price_list ON showtimes (price_list_id, ends_at);
+`,
   },
   {
     id: 4,
@@ -239,6 +248,35 @@ INSERT INTO price_list_ticket_types (price_list_id, ticket_type_id)
   SELECT p.id, json_extract(e.value, '$.ticketTypeId') FROM price_lists p, json_each(p.body, '$.prices') e
   UNION
   SELECT p.id, t.value FROM price_lists p, json_each(p.body, '$.rules') r, json_each(r.value, '$.ticketTypeIds') t;
+`,
+    postgres: `
+CREATE TABLE price_list_ticket_types (
+  price_list_id TEXT NOT NULL,
+  ticket_type_id TEXT NOT NULL,
+  PRIMARY KEY (price_list_id, ticket_type_id)
+);
+CREATE INDEX price_list_ticket_types_by_type ON price_list_ticket_types (ticket_type_id);
+INSERT INTO price_list_ticket_types (price_list_id, ticket_type_id)
+  SELECT p.id, e->>'ticketTypeId' FROM price_lists p,
+    jsonb_array_elements(COALESCE((p.body::jsonb)->'prices', '[]'::jsonb)) e
+  UNION
+  SELECT p.id, t FROM price_lists p,
+    jsonb_array_elements(COALESCE((p.body::jsonb)->'rules', '[]'::jsonb)) r,
+    jsonb_array_elements_text(COALESCE(r->'ticketTypeIds', '[]'::jsonb)) t;
+`,
+  },
+  {
+    id: 5,
+    name: 'change-sequence',
+    // PostgreSQL numbers the change log from a sequence, not from the `sites.seq` row every
+    // writer would queue on (sync/change-log.ts says how readers stay in commit order). SQLite
+    // serialises its writers and keeps counting on `sites.seq`.
+    sql: `SELECT 1;`,
+    postgres: `
+CREATE SEQUENCE sync_change_seq;
+SELECT setval('sync_change_seq',
+  GREATEST((SELECT COALESCE(MAX(seq), 0) FROM sync_docs), (SELECT COALESCE(MAX(seq), 0) FROM sites)) + 1,
+  false);
 `,
   },
 ];

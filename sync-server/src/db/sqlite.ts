@@ -127,6 +127,18 @@ export class SqliteDatabase implements Database {
     return next;
   }
 
+  lock(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  readonly skipLocked = '';
+
+  announce(): void {}
+
+  listen(): Promise<() => void> {
+    return Promise.resolve(() => undefined);
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     await this.queue;

@@ -295,7 +295,7 @@ export function releaseHoldsOfTerminal(ex: Executor, terminalId: string): Promis
 /**
  * Expires holds on the server's own clock, so their seats reappear in the change stream without
  * any client polling. Safe with several instances: one transaction that only acts on rows still
- * `active` and past expiry.
+ * `active` and past expiry, and skips those another instance's sweep has already locked.
  */
 export async function expireHolds(ctx: ServerContext): Promise<number> {
   const now = ctx.now();
@@ -305,7 +305,7 @@ export async function expireHolds(ctx: ServerContext): Promise<number> {
   if (due === undefined) return 0;
   return ctx.db.write(async (ex, tx) => {
     const holds = await ex.all<{ id: string; showtime_id: string }>(
-      "SELECT id, showtime_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?",
+      `SELECT id, showtime_id FROM holds WHERE status = 'active' AND expires_at <= ? LIMIT ?${ctx.db.skipLocked}`,
       [now, SWEEP_BATCH],
     );
     const showtimes = new Set<string>();

@@ -159,7 +159,8 @@ export async function returnLease(
   });
 }
 
-/** Leases past deadline + grace go back on sale. Called by the sweeper. */
+/** Leases past deadline + grace go back on sale. Called by the sweeper (of every instance: each
+ * takes the leases no other sweep has locked). */
 export async function reclaimLeases(ctx: ServerContext): Promise<number> {
   const now = ctx.now();
   const due = await ctx.db.read((ex) =>
@@ -170,7 +171,7 @@ export async function reclaimLeases(ctx: ServerContext): Promise<number> {
   if (due === undefined) return 0;
   return ctx.db.write(async (ex, tx) => {
     const leases = await ex.all<LeaseRow>(
-      "SELECT * FROM leases WHERE status = 'active' AND deadline <= ? LIMIT 200",
+      `SELECT * FROM leases WHERE status = 'active' AND deadline <= ? LIMIT 200${ctx.db.skipLocked}`,
       [now - LEASE_SKEW_GRACE_MS],
     );
     for (const lease of leases) {

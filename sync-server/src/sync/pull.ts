@@ -2,6 +2,7 @@ import type { Checkpoint, PullResponse, SyncCollection, SyncDocument } from '@ma
 import { PULL_MAX_LIMIT } from '@marquee/shared';
 import type { ServerContext } from '../context.ts';
 import type { Executor } from '../db/database.ts';
+import { currentCheckpointSeq } from './change-log.ts';
 
 export interface DocRow {
   collection: SyncCollection;
@@ -29,10 +30,10 @@ export async function pull(
 ): Promise<PullResponse> {
   const resync = checkpoint !== undefined && checkpoint.epoch !== ctx.epoch;
   const after = checkpoint === undefined || resync ? 0 : checkpoint.seq;
-  const rows = await ctx.db.read((ex) =>
+  const rows = await ctx.db.read(async (ex) =>
     ex.all<DocRow>(
-      'SELECT collection, id, seq, deleted, body FROM sync_docs WHERE collection = ? AND seq > ? ORDER BY seq LIMIT ?',
-      [collection, after, limit],
+      'SELECT collection, id, seq, deleted, body FROM sync_docs WHERE collection = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+      [collection, after, await currentCheckpointSeq(ctx, ex), limit],
     ),
   );
   const last = rows.at(-1);
@@ -44,10 +45,10 @@ export async function pull(
   return response;
 }
 
-/** All collections' changes after `seq`, for the stream. */
-export function changesAfter(ex: Executor, seq: number, limit: number): Promise<DocRow[]> {
+/** All collections' changes after `seq` up to the horizon `upTo`, for the stream. */
+export function changesAfter(ex: Executor, seq: number, upTo: number, limit: number): Promise<DocRow[]> {
   return ex.all<DocRow>(
-    'SELECT collection, id, seq, deleted, body FROM sync_docs WHERE seq > ? ORDER BY seq LIMIT ?',
-    [seq, limit],
+    'SELECT collection, id, seq, deleted, body FROM sync_docs WHERE seq > ? AND seq <= ? ORDER BY seq LIMIT ?',
+    [seq, upTo, limit],
   );
 }

@@ -123,8 +123,9 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
     for (;;) {
       // Nobody to send to: read nothing. The next terminal to join sets the hub's position.
       if (live.size === 0) return;
-      if (hubSeq < 0) hubSeq = await ctx.db.read((ex) => currentCheckpointSeq(ctx, ex));
-      const rows = await ctx.db.read((ex) => changesAfter(ex, hubSeq, LIVE_BATCH));
+      const horizon = await ctx.db.read((ex) => currentCheckpointSeq(ctx, ex));
+      if (hubSeq < 0) hubSeq = horizon;
+      const rows = await ctx.db.read((ex) => changesAfter(ex, hubSeq, horizon, LIVE_BATCH));
       if (rows.length === 0) return;
       await dropEnded();
       const { message, seq } = frameOf(ctx, rows);
@@ -152,6 +153,9 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
   const unsubscribe = ctx.feed.subscribe(schedulePump);
 
   const heartbeat = setInterval(() => {
+    // Should a wake-up have been lost (another instance's, over a dropped LISTEN connection), the
+    // log is still read once a heartbeat.
+    schedulePump();
     for (const client of live) {
       if (!client.alive) {
         client.socket.terminate();
@@ -247,7 +251,7 @@ export function attachStream(ctx: ServerContext, server: Server): StreamHub {
       client.seq = current;
     } else {
       client.seq = checkpoint.seq;
-      const rows = await ctx.db.read((ex) => changesAfter(ex, checkpoint.seq, CATCH_UP_LIMIT + 1));
+      const rows = await ctx.db.read((ex) => changesAfter(ex, checkpoint.seq, current, CATCH_UP_LIMIT + 1));
       if (rows.length > CATCH_UP_LIMIT) {
         // More committed since `current` was read than one catch-up frame carries.
         send(client, { type: 'resync', reason: 'too far behind' });
