@@ -108,7 +108,7 @@ describe('the entrance', () => {
       const { page } = door;
       await page
         .locator('.verdict.verdict--go')
-        .waitFor({ timeout: 20_000 })
+        .waitFor({ timeout: 45_000 })
         .catch(async (error: unknown) => {
           // What the usher saw and what the core answered, so a failure says why.
           const screen = await page.locator('body').innerText();
