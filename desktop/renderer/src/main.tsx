@@ -7,7 +7,16 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.tsx';
 import { createClient } from './transport/index.ts';
-import './styles.css';
+// The stylesheets in cascade order: tokens, base, shared components, then one per screen.
+import './ui/tokens.css';
+import './ui/base.css';
+import './ui/ui.css';
+import './kiosk/kiosk.css';
+import './kiosk/kiosk-checkout.css';
+import './scan/camera.css';
+import './seat-map/seat-map.css';
+import './box-office/box-office.css';
+import './gate/gate.css';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root element');

@@ -13,7 +13,7 @@ import { byId } from '../data/by-id.ts';
 import { useDocs, useReplica, useSite } from '../data/use-replica.ts';
 import { useShowing } from '../data/use-showing.ts';
 import { seatDisplayName } from '../i18n/error-messages.ts';
-import { ShowingLine } from '../kiosk/ShowingLine.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import { classifyLookupInput } from '../scan/lookup-input.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 

@@ -3,54 +3,66 @@
  * Space pick seats (or B takes the best available for the party), H holds them, each seat gets a
  * ticket type, and the payment is cash (with change worked out) or card. Every key is also a
  * button, for the mouse and for a cashier who has not learnt the keys yet.
+ *
+ * The sale's state is `saleReducer` (sale-flow.ts), the keys are `useSellKeys`; this panel reads
+ * the replica, talks to the core and lays out the showings, the seat map and the payment column.
  */
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { ReactElement } from 'react';
-import type { ErrorBody, SaleResult, SeatId } from '@marquee/shared';
-import { formatAmount, formatMoney } from '@marquee/shared';
+import type { SeatId } from '@marquee/shared';
 import { callCore, useClient, usePreferences, useStatus } from '../app-context.ts';
+import type { PreferencesApi } from '../app-context.ts';
 import { byId } from '../data/by-id.ts';
 import { useDoc, useDocs, useSite } from '../data/use-replica.ts';
 import { useQuote } from '../data/use-quote.ts';
 import { useShowing } from '../data/use-showing.ts';
-import { errorMessage, seatDisplayName, seatListText } from '../i18n/error-messages.ts';
+import { errorMessage, seatListText } from '../i18n/error-messages.ts';
 import { siteDate } from '../i18n/format.ts';
-import { ShowingLine } from '../kiosk/ShowingLine.tsx';
 import { sellableOn, ticketTypesOnSale } from '../programme.ts';
 import { SeatLegend } from '../seat-map/SeatLegend.tsx';
 import { SeatMap } from '../seat-map/SeatMap.tsx';
-import { inLayoutOrder } from '../seat-map/seat-geometry.ts';
 import { checkSelection, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
-import { HoldCountdown } from '../ui/HoldCountdown.tsx';
-import { Qr } from '../ui/Qr.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import { useNow } from '../use-now.ts';
-import { cashTender, tenderSuggestions } from './cash.ts';
-import { QUICK_KEYS, ShowtimeList } from './ShowtimeList.tsx';
+import { DoneScreen, QueuedScreen } from './DoneScreen.tsx';
+import { PaymentForm } from './PaymentForm.tsx';
+import {
+  INITIAL_SALE_STATE,
+  MAX_BEST_AVAILABLE,
+  cartScreen,
+  isFinished,
+  saleLines,
+  salePayment,
+  saleReducer,
+} from './sale-flow.ts';
+import type { SaleNotice } from './sale-flow.ts';
+import { ShowtimeList } from './ShowtimeList.tsx';
+import { useSellKeys } from './use-sell-keys.ts';
+import type { SellRun } from './sell-keys.ts';
 
-interface CounterHold {
-  id: string;
-  showtimeId: string;
-  seatIds: SeatId[];
-  expiresAt: string;
-  offline: boolean;
-}
-
-/** The seats `bestAvailable` may suggest at once (terminal API limit). */
-const MAX_BEST_AVAILABLE = 10;
-
-function isTyping(target: EventTarget | null): boolean {
-  return (
-    target instanceof HTMLInputElement ||
-    target instanceof HTMLSelectElement ||
-    target instanceof HTMLTextAreaElement
-  );
+function noticeText(notice: SaleNotice, { t, locale }: Pick<PreferencesApi, 't' | 'locale'>): string {
+  switch (notice.kind) {
+    case 'releaseFirst':
+      return t.releaseFirst;
+    case 'noSeatsTogether':
+      return t.noSeatsTogether;
+    case 'holdExpired':
+      return t.errHoldExpired;
+    case 'seatsTaken': {
+      const seats = seatListText(notice.seatIds, t);
+      return notice.seatIds.length === 1 ? t.seatTakenMeanwhile(seats) : t.seatsTakenMeanwhile(seats);
+    }
+    case 'refused':
+      return errorMessage(notice.error, t, locale, notice.context);
+  }
 }
 
 export function SellPanel({ active }: { active: boolean }): ReactElement {
   const client = useClient();
   const status = useStatus();
-  const { t, locale } = usePreferences();
+  const preferences = usePreferences();
+  const { t } = preferences;
   const site = useSite();
   const timeZone = site?.timezone;
   const now = useNow(5_000);
@@ -69,21 +81,11 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
   const movieById = useMemo(() => byId(movies), [movies]);
   const hallById = useMemo(() => byId(halls), [halls]);
   const seatMapById = useMemo(() => byId(seatMapDocs), [seatMapDocs]);
+  const ticketTypeById = useMemo(() => byId(ticketTypesAll), [ticketTypesAll]);
 
   // --- the sale ---
-  const [showtimeId, setShowtimeId] = useState<string | undefined>(undefined);
-  const [partySize, setPartySize] = useState(2);
-  const [selection, setSelection] = useState<SeatId[]>([]);
-  const [hold, setHold] = useState<CounterHold | undefined>(undefined);
-  const [types, setTypes] = useState<Record<SeatId, string>>({});
-  const [method, setMethod] = useState<'cash' | 'card'>('cash');
-  const [tendered, setTendered] = useState('');
-  const [reference, setReference] = useState('');
-  const [sale, setSale] = useState<SaleResult | undefined>(undefined);
-  const [queuedOrder, setQueuedOrder] = useState<string | undefined>(undefined);
-  const [error, setError] = useState<ErrorBody | undefined>(undefined);
-  const [message, setMessage] = useState<string | undefined>(undefined);
-  const [busy, setBusy] = useState(false);
+  const [sale, dispatch] = useReducer(saleReducer, INITIAL_SALE_STATE);
+  const { showtimeId, selection, hold, busy } = sale;
   const mapRef = useRef<SVGSVGElement>(null);
   const cashRef = useRef<HTMLInputElement>(null);
 
@@ -112,38 +114,15 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
     [layout, claims, now, status?.terminalId, hold, selection, offline],
   );
 
-  const lines = useMemo(
-    () =>
-      hold === undefined || defaultType === undefined
-        ? undefined
-        : hold.seatIds.map((seatId) => ({ seatId, ticketTypeId: types[seatId] ?? defaultType })),
-    [hold, types, defaultType],
-  );
+  const lines = useMemo(() => saleLines(sale, defaultType), [sale, defaultType]);
   const { quote, error: quoteError } = useQuote(hold?.showtimeId, lines);
   const currency = quote?.currency ?? priceList?.currency ?? site?.currency ?? 'CNY';
-  const cash =
-    quote === undefined || method !== 'cash' || tendered.trim() === ''
-      ? undefined
-      : cashTender(quote.total, tendered, currency);
-
-  const clearSale = useCallback(() => {
-    setSelection([]);
-    setHold(undefined);
-    setTypes({});
-    setTendered('');
-    setReference('');
-    setSale(undefined);
-    setQueuedOrder(undefined);
-    setError(undefined);
-    setMessage(undefined);
-  }, []);
 
   const release = useCallback(async () => {
     if (hold === undefined) return;
-    setHold(undefined);
-    setTendered('');
+    dispatch({ type: 'released' });
     const result = await callCore(client, 'seats.release', { holdId: hold.id });
-    if (!result.ok) setError(result.error);
+    if (!result.ok) dispatch({ type: 'failed', error: result.error });
   }, [client, hold]);
 
   // Straight to the seats after choosing a showing, for the arrow keys (once its hall has loaded).
@@ -157,29 +136,20 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
   const chooseShowtime = useCallback(
     (id: string) => {
       if (hold !== undefined) void release();
-      clearSale();
-      setShowtimeId(id);
+      dispatch({ type: 'showtime', showtimeId: id });
       focusMapFor.current = id;
     },
-    [hold, release, clearSale],
+    [hold, release],
   );
 
   const best = useCallback(async () => {
     if (showtimeId === undefined || hold !== undefined) return;
-    setError(undefined);
-    const count = Math.min(Math.max(1, partySize), MAX_BEST_AVAILABLE);
+    dispatch({ type: 'bestStarted' });
+    const count = Math.min(Math.max(1, sale.partySize), MAX_BEST_AVAILABLE);
     const result = await callCore(client, 'seats.bestAvailable', { showtimeId, count });
-    if (!result.ok) {
-      setError(result.error);
-      return;
-    }
-    if (result.value === null) {
-      setMessage(t.noSeatsTogether);
-      return;
-    }
-    setMessage(undefined);
-    setSelection(layout === undefined ? result.value : inLayoutOrder(layout, result.value));
-  }, [client, showtimeId, hold, partySize, t, layout]);
+    if (result.ok) dispatch({ type: 'bestFound', seatIds: result.value, layout });
+    else dispatch({ type: 'failed', error: result.error });
+  }, [client, showtimeId, hold, sale.partySize, layout]);
 
   const takeHold = useCallback(async () => {
     if (showtimeId === undefined || layout === undefined || hold !== undefined || selection.length === 0)
@@ -191,74 +161,33 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
       now: Date.now(),
     });
     if (!checked.ok) {
-      setMessage(errorMessage(checked.error, t, locale, 'hold'));
+      dispatch({ type: 'notice', notice: { kind: 'refused', error: checked.error, context: 'hold' } });
       return;
     }
-    setBusy(true);
-    setError(undefined);
-    setMessage(undefined);
+    dispatch({ type: 'holdStarted' });
     const result = await callCore(client, 'seats.hold', { showtimeId, seatIds: checked.value });
-    setBusy(false);
-    if (!result.ok) {
-      setError(result.error);
-      const lost = result.error.details?.['seatIds'];
-      if (Array.isArray(lost)) setSelection((current) => current.filter((id) => !lost.includes(id)));
-      return;
-    }
-    setHold({
-      id: result.value.id,
-      showtimeId,
-      seatIds: result.value.seatIds,
-      expiresAt: result.value.expiresAt,
-      offline: result.value.offline,
-    });
-    setSelection(result.value.seatIds);
-    setMethod('cash');
-  }, [client, showtimeId, layout, hold, selection, claims, t, locale, offline, status?.terminalId]);
+    if (result.ok) dispatch({ type: 'held', hold: result.value });
+    else dispatch({ type: 'holdRefused', error: result.error });
+  }, [client, showtimeId, layout, hold, selection, claims, offline, status?.terminalId]);
 
   const complete = useCallback(async () => {
     if (hold === undefined || lines === undefined || quote === undefined || busy) return;
-    let payment: { method: 'cash' | 'card'; amount: number; tendered?: number; reference?: string };
-    if (method === 'cash') {
-      const taken = cashTender(
-        quote.total,
-        tendered.trim() === '' ? formatAmount(quote.total, currency) : tendered,
-        currency,
-      );
-      if (!taken.ok) {
-        setMessage(errorMessage(taken.error, t, locale, 'sell'));
-        return;
-      }
-      payment = { method: 'cash', amount: quote.total, tendered: taken.value.tendered };
-    } else {
-      payment = {
-        method: 'card',
-        amount: quote.total,
-        ...(reference.trim() === '' ? {} : { reference: reference.trim() }),
-      };
-    }
-    setBusy(true);
-    setError(undefined);
-    setMessage(undefined);
-    const result = await callCore(client, 'order.sell', { holdId: hold.id, lines, payments: [payment] });
-    setBusy(false);
-    if (result.ok) {
-      setSale(result.value);
-      setHold(undefined);
-      // Sold seats are no longer "chosen": they must not read as taken by someone else.
-      setSelection([]);
+    const payment = salePayment(sale, quote.total, currency);
+    if (!payment.ok) {
+      dispatch({ type: 'notice', notice: { kind: 'refused', error: payment.error, context: 'sell' } });
       return;
     }
-    const { code, details } = result.error;
-    if (code === 'offline' && details?.['queued'] === true && typeof details['orderId'] === 'string') {
-      setQueuedOrder(details['orderId']);
-      setHold(undefined);
-      setSelection([]);
-      return;
-    }
-    if (code === 'hold_expired') setHold(undefined);
-    setError(result.error);
-  }, [client, hold, lines, quote, busy, method, tendered, currency, reference, t, locale]);
+    dispatch({ type: 'sellStarted' });
+    const result = await callCore(client, 'order.sell', {
+      holdId: hold.id,
+      lines,
+      payments: [payment.value],
+    });
+    if (result.ok) dispatch({ type: 'sold', sale: result.value });
+    else dispatch({ type: 'sellFailed', error: result.error });
+  }, [client, sale, hold, lines, quote, busy, currency]);
+
+  const newSale = useCallback(() => dispatch({ type: 'newSale' }), []);
 
   // Once the seats are held the cashier's next move is the cash amount.
   const heldId = hold?.id;
@@ -270,85 +199,43 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
   useEffect(() => {
     if (hold !== undefined || busy) return;
     const taken = takenMeanwhile(selection, views);
-    if (taken.length === 0) return;
-    setSelection((current) => current.filter((id) => !taken.includes(id)));
-    const seats = seatListText(taken, t);
-    setMessage(taken.length === 1 ? t.seatTakenMeanwhile(seats) : t.seatsTakenMeanwhile(seats));
-  }, [views, selection, hold, busy, t]);
+    if (taken.length > 0) dispatch({ type: 'seatsTaken', seatIds: taken });
+  }, [views, selection, hold, busy]);
 
-  const toggle = (seatId: SeatId): void => {
-    if (hold !== undefined) {
-      setMessage(t.releaseFirst);
-      return;
-    }
-    setMessage(undefined);
-    setSelection((current) =>
-      current.includes(seatId)
-        ? current.filter((id) => id !== seatId)
-        : layout === undefined
-          ? [...current, seatId]
-          : inLayoutOrder(layout, [...current, seatId]),
-    );
-  };
-
-  // --- keys ---
-  const keys = useRef<(event: KeyboardEvent) => void>(() => undefined);
-  useEffect(() => {
-    keys.current = (event: KeyboardEvent): void => {
-      if (event.altKey || event.ctrlKey || event.metaKey) return;
-      if (event.key === 'Escape') {
-        if (isTyping(event.target)) {
-          (event.target as HTMLElement).blur();
-          return;
-        }
-        event.preventDefault();
-        if (sale !== undefined || queuedOrder !== undefined) clearSale();
-        else if (hold !== undefined) void release();
-        else setSelection([]);
+  const run = (command: SellRun): void => {
+    switch (command.do) {
+      case 'newSale':
+        return newSale();
+      case 'release':
+        return void release();
+      case 'clearSelection':
+        return dispatch({ type: 'clearSelection' });
+      case 'showtime': {
+        const target = dayShowtimes[command.index];
+        if (target !== undefined) chooseShowtime(target.id);
         return;
       }
-      if (isTyping(event.target)) return;
-      const key = event.key.toLowerCase();
-      const quick = QUICK_KEYS.indexOf(event.key as (typeof QUICK_KEYS)[number]);
-      if (quick >= 0 && dayShowtimes[quick] !== undefined) {
-        event.preventDefault();
-        chooseShowtime(dayShowtimes[quick].id);
-      } else if (key === 'b') {
-        event.preventDefault();
-        void best();
-      } else if (key === 'h') {
-        event.preventDefault();
-        void takeHold();
-      } else if (key === '+' || key === '=') {
-        setPartySize((n) => Math.min(MAX_BEST_AVAILABLE, n + 1));
-      } else if (key === '-') {
-        setPartySize((n) => Math.max(1, n - 1));
-      } else if (key === 'c' && hold !== undefined) {
-        event.preventDefault();
-        setMethod('cash');
-        cashRef.current?.focus();
-      } else if (key === 'k' && hold !== undefined) {
-        event.preventDefault();
-        setMethod('card');
-      } else if (key === 'n' && (sale !== undefined || queuedOrder !== undefined)) {
-        event.preventDefault();
-        clearSale();
-      } else if (key === 'enter' && hold !== undefined && event.target === document.body) {
-        event.preventDefault();
-        void complete();
-      }
-    };
-  });
-  useEffect(() => {
-    if (!active) return undefined;
-    const onKeyDown = (event: KeyboardEvent): void => keys.current(event);
-    window.addEventListener('keydown', onKeyDown);
-    return () => window.removeEventListener('keydown', onKeyDown);
-  }, [active]);
+      case 'best':
+        return void best();
+      case 'hold':
+        return void takeHold();
+      case 'party':
+        return dispatch({ type: 'partyStep', delta: command.delta });
+      case 'method':
+        dispatch({ type: 'method', method: command.method });
+        if (command.method === 'cash') cashRef.current?.focus();
+        return;
+      case 'complete':
+        return void complete();
+    }
+  };
+  useSellKeys(
+    active,
+    { showtimeCount: dayShowtimes.length, holding: hold !== undefined, finished: isFinished(sale) },
+    run,
+  );
 
-  const ticketTypeById = useMemo(() => byId(ticketTypesAll), [ticketTypesAll]);
-  const money = (amount: number): string => formatMoney({ amount, currency }, locale);
-
+  const cart = cartScreen(sale);
   return (
     <div className="bo-sell">
       <ShowtimeList
@@ -375,10 +262,8 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
                   type="number"
                   min={1}
                   max={MAX_BEST_AVAILABLE}
-                  value={partySize}
-                  onChange={(event) =>
-                    setPartySize(Math.min(MAX_BEST_AVAILABLE, Math.max(1, Number(event.target.value) || 1)))
-                  }
+                  value={sale.partySize}
+                  onChange={(event) => dispatch({ type: 'partySize', size: Number(event.target.value) || 1 })}
                 />
               </label>
               <button
@@ -398,17 +283,19 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
                 {t.holdSeats} <kbd>H</kbd>
               </button>
             </div>
-            {message === undefined ? null : <Notice tone="warning">{message}</Notice>}
+            {sale.notice === undefined ? null : (
+              <Notice tone="warning">{noticeText(sale.notice, preferences)}</Notice>
+            )}
             <ErrorNotice
-              error={error}
+              error={sale.error}
               context={hold === undefined ? 'hold' : 'sell'}
-              onDismiss={() => setError(undefined)}
+              onDismiss={() => dispatch({ type: 'dismissError' })}
             />
             <SeatMap
               layout={layout}
               views={views}
               hallName={showing.hall?.name ?? ''}
-              onToggle={toggle}
+              onToggle={(seatId) => dispatch({ type: 'toggle', seatId, layout })}
               mode="keyboard"
               focusRef={mapRef}
             />
@@ -419,57 +306,31 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
       </section>
 
       <aside className="bo-cart" aria-label={t.payment}>
-        {sale !== undefined ? (
-          <div className="bo-done">
-            <h2>{t.saleComplete}</h2>
-            {sale.change > 0 ? <p className="change-due">{t.giveChange(money(sale.change))}</p> : null}
-            {sale.code === undefined ? null : (
-              <p className="order-code">
-                {t.orderCode}
-                {t.colon}
-                <strong>{sale.code}</strong>
-              </p>
-            )}
-            {sale.offline ? <Notice tone="info">{t.soldOffline}</Notice> : null}
-            <Notice tone="info">{t.printerNotReported}</Notice>
-            <ul className="bo-tickets">
-              {(layout === undefined
-                ? sale.tickets.map((ticket) => ticket.seatId)
-                : inLayoutOrder(
-                    layout,
-                    sale.tickets.map((ticket) => ticket.seatId),
-                  )
-              )
-                .map((seatId) => sale.tickets.find((ticket) => ticket.seatId === seatId))
-                .filter((ticket) => ticket !== undefined)
-                .map((ticket) => (
-                  <li key={ticket.id}>
-                    <Qr text={ticket.token} label={seatDisplayName(ticket.seatId, t)} size={96} />
-                    <span>
-                      {seatDisplayName(ticket.seatId, t)} ·{' '}
-                      {ticketTypeById.get(ticket.ticketTypeId)?.names[locale] ?? ''} · {money(ticket.price)}
-                    </span>
-                  </li>
-                ))}
-            </ul>
-            <button type="button" className="button button--primary" onClick={clearSale}>
-              {t.newSale} <kbd>N</kbd>
-            </button>
-          </div>
-        ) : queuedOrder !== undefined ? (
-          <div className="bo-done">
-            <h2>{t.saleQueuedTitle}</h2>
-            <Notice tone="info">{t.errSaleQueued}</Notice>
-            <p className="order-code">
-              {t.orderReference}
-              {t.colon}
-              <strong>{queuedOrder.slice(0, 8).toUpperCase()}</strong>
-            </p>
-            <button type="button" className="button button--primary" onClick={clearSale}>
-              {t.newSale} <kbd>N</kbd>
-            </button>
-          </div>
-        ) : hold === undefined ? (
+        {cart.screen === 'done' ? (
+          <DoneScreen
+            sale={cart.sale}
+            layout={layout}
+            ticketTypes={ticketTypeById}
+            currency={currency}
+            onNewSale={newSale}
+          />
+        ) : cart.screen === 'queued' ? (
+          <QueuedScreen orderId={cart.orderId} onNewSale={newSale} />
+        ) : cart.screen === 'pay' ? (
+          <PaymentForm
+            sale={sale}
+            hold={cart.hold}
+            dispatch={dispatch}
+            quote={quote}
+            quoteError={quoteError}
+            ticketTypes={ticketTypes}
+            defaultType={defaultType}
+            currency={currency}
+            cashRef={cashRef}
+            onRelease={() => void release()}
+            onComplete={() => void complete()}
+          />
+        ) : (
           <div className="bo-cart-empty">
             <h2>{t.payment}</h2>
             <p className="hint">
@@ -480,139 +341,6 @@ export function SellPanel({ active }: { active: boolean }): ReactElement {
                   : `${t.seatList(seatListText(selection, t))} · ${t.holdSeats} (H)`}
             </p>
           </div>
-        ) : (
-          <form
-            className="bo-pay"
-            onSubmit={(event) => {
-              event.preventDefault();
-              void complete();
-            }}
-          >
-            <div className="bo-pay-head">
-              <h2>{t.ticketTypes}</h2>
-              <HoldCountdown
-                expiresAt={hold.expiresAt}
-                onExpired={() => {
-                  setHold(undefined);
-                  setMessage(t.errHoldExpired);
-                }}
-                format={t.heldUntil}
-              />
-            </div>
-            <ul className="bo-lines">
-              {hold.seatIds.map((seatId) => {
-                const price = quote?.lines.find((line) => line.seatId === seatId)?.price;
-                return (
-                  <li key={seatId}>
-                    <span className="bo-line-seat">{seatDisplayName(seatId, t)}</span>
-                    <select
-                      aria-label={t.ticketTypeFor(seatDisplayName(seatId, t))}
-                      value={types[seatId] ?? defaultType ?? ''}
-                      onChange={(event) =>
-                        setTypes((current) => ({ ...current, [seatId]: event.target.value }))
-                      }
-                    >
-                      {ticketTypes.map((type) => (
-                        <option key={type.id} value={type.id}>
-                          {type.names[locale]}
-                        </option>
-                      ))}
-                    </select>
-                    <span className="num">{price === undefined ? '…' : money(price)}</span>
-                  </li>
-                );
-              })}
-            </ul>
-            <ErrorNotice error={quoteError} context="sell" />
-            <p className="bo-total">
-              <span>{t.total}</span>
-              <strong>{quote === undefined ? '…' : money(quote.total)}</strong>
-            </p>
-            <div className="method-tabs" role="radiogroup" aria-label={t.payment}>
-              <button
-                type="button"
-                role="radio"
-                aria-checked={method === 'cash'}
-                onClick={() => setMethod('cash')}
-              >
-                {t.cash} <kbd>C</kbd>
-              </button>
-              <button
-                type="button"
-                role="radio"
-                aria-checked={method === 'card'}
-                onClick={() => setMethod('card')}
-              >
-                {t.card} <kbd>K</kbd>
-              </button>
-            </div>
-            {method === 'cash' ? (
-              <>
-                <label className="field">
-                  <span className="field-label">{t.cashReceived}</span>
-                  <input
-                    ref={cashRef}
-                    type="text"
-                    inputMode="decimal"
-                    autoComplete="off"
-                    value={tendered}
-                    placeholder={quote === undefined ? '' : formatAmount(quote.total, currency)}
-                    onChange={(event) => setTendered(event.target.value)}
-                  />
-                </label>
-                {quote === undefined ? null : (
-                  <div className="tender-buttons">
-                    {tenderSuggestions(quote.total, currency).map((amount, index) => (
-                      <button
-                        key={amount}
-                        type="button"
-                        className="button button--quiet"
-                        onClick={() => setTendered(formatAmount(amount, currency))}
-                      >
-                        {index === 0 ? t.exactAmount : money(amount)}
-                      </button>
-                    ))}
-                  </div>
-                )}
-                <p
-                  className={`change-due${cash !== undefined && !cash.ok ? ' is-short' : ''}`}
-                  aria-live="polite"
-                >
-                  {cash === undefined
-                    ? `${t.changeDue}${t.colon}${money(0)}`
-                    : cash.ok
-                      ? `${t.changeDue}${t.colon}${money(cash.value.change)}`
-                      : errorMessage(cash.error, t, locale, 'sell')}
-                </p>
-              </>
-            ) : (
-              <>
-                <p className="hint">{t.cardExternal}</p>
-                <label className="field">
-                  <span className="field-label">{t.cardReference}</span>
-                  <input
-                    type="text"
-                    autoComplete="off"
-                    maxLength={64}
-                    value={reference}
-                    onChange={(event) => setReference(event.target.value)}
-                  />
-                </label>
-              </>
-            )}
-            <div className="bo-pay-actions">
-              <button type="button" className="button button--secondary" onClick={() => void release()}>
-                {t.releaseSeats} <kbd>Esc</kbd>
-              </button>
-              <button
-                type="submit"
-                className="button button--go button--large"
-                disabled={busy || quote === undefined || (cash !== undefined && !cash.ok)}
-              >
-                {busy ? t.working : t.completeSale} <kbd>Enter</kbd>
-              </button>
-            </div>
-          </form>
         )}
       </aside>
     </div>

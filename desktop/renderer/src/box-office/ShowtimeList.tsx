@@ -7,8 +7,7 @@ import type { Hall, Movie, SeatMapDoc, Showtime } from '@marquee/shared';
 import { usePreferences } from '../app-context.ts';
 import { formatClock } from '../i18n/format.ts';
 import { freeSeatCount } from '../seat-map/seat-states.ts';
-
-export const QUICK_KEYS = ['1', '2', '3', '4', '5', '6', '7', '8', '9'] as const;
+import { QUICK_KEYS } from './sell-keys.ts';
 
 export function ShowtimeList({
   showtimes,

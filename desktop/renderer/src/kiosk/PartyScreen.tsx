@@ -3,10 +3,10 @@ import type { ReactElement } from 'react';
 import type { TicketType } from '@marquee/shared';
 import { formatMoney } from '@marquee/shared';
 import { usePreferences } from '../app-context.ts';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import { KioskFrame } from './KioskFrame.tsx';
 import { changeCount, partySize } from './party.ts';
 import type { PartyCounts } from './party.ts';
-import { ShowingLine } from './ShowingLine.tsx';
 import type { Showing } from '../data/use-showing.ts';
 
 export function PartyScreen({

@@ -12,10 +12,10 @@ import { useQuote } from '../data/use-quote.ts';
 import type { Showing } from '../data/use-showing.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 import { HoldCountdown } from '../ui/HoldCountdown.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import type { KioskHold } from './kiosk-flow.ts';
 import { KioskFrame } from './KioskFrame.tsx';
 import type { SaleLineDraft } from './party.ts';
-import { ShowingLine } from './ShowingLine.tsx';
 
 function simulatedReference(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(4));

@@ -16,8 +16,8 @@ import { classifyLookupInput } from '../scan/lookup-input.ts';
 import { useKeyboardWedge } from '../scan/use-keyboard-wedge.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 import { Qr } from '../ui/Qr.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import { KioskFrame } from './KioskFrame.tsx';
-import { ShowingLine } from './ShowingLine.tsx';
 
 interface Found {
   token: string;

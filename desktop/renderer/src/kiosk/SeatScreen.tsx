@@ -19,9 +19,9 @@ import { inLayoutOrder } from '../seat-map/seat-geometry.ts';
 import { checkSelection, seatViews, takenMeanwhile } from '../seat-map/seat-states.ts';
 import { ErrorNotice, Notice } from '../ui/ErrorNotice.tsx';
 import { useNow } from '../use-now.ts';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import type { KioskHold } from './kiosk-flow.ts';
 import { KioskFrame } from './KioskFrame.tsx';
-import { ShowingLine } from './ShowingLine.tsx';
 
 export function SeatScreen({
   showing,

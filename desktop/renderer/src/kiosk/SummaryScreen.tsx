@@ -6,11 +6,11 @@ import { useQuote } from '../data/use-quote.ts';
 import type { Showing } from '../data/use-showing.ts';
 import { ErrorNotice } from '../ui/ErrorNotice.tsx';
 import { HoldCountdown } from '../ui/HoldCountdown.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import type { KioskHold } from './kiosk-flow.ts';
 import { KioskFrame } from './KioskFrame.tsx';
 import { OrderLines } from './OrderLines.tsx';
 import type { SaleLineDraft } from './party.ts';
-import { ShowingLine } from './ShowingLine.tsx';
 
 export function SummaryScreen({
   showing,

@@ -12,8 +12,9 @@ import { seatDisplayName } from '../i18n/error-messages.ts';
 import { summarizePrinter, usePrinterStatus } from '../data/use-printer.ts';
 import { Notice } from '../ui/ErrorNotice.tsx';
 import { Qr } from '../ui/Qr.tsx';
+import { OrderCode } from '../ui/OrderCode.tsx';
+import { ShowingLine } from '../ui/ShowingLine.tsx';
 import { KioskFrame } from './KioskFrame.tsx';
-import { ShowingLine } from './ShowingLine.tsx';
 
 export function TicketsScreen({
   showing,
@@ -42,24 +43,14 @@ export function TicketsScreen({
     return (
       <KioskFrame title={t.saleQueuedTitle} footer={finish}>
         <Notice tone="info">{t.saleQueuedBody}</Notice>
-        <p className="order-code">
-          {t.orderReference}
-          {t.colon}
-          <strong>{(queuedOrderId ?? '').slice(0, 8).toUpperCase()}</strong>
-        </p>
+        <OrderCode code={queuedOrderId ?? ''} queued />
       </KioskFrame>
     );
   }
   return (
     <KioskFrame title={t.printingTitle} footer={finish}>
       {showing === undefined ? null : <ShowingLine showing={showing} />}
-      {sale.code === undefined ? null : (
-        <p className="order-code">
-          {t.orderCode}
-          {t.colon}
-          <strong>{sale.code}</strong>
-        </p>
-      )}
+      {sale.code === undefined ? null : <OrderCode code={sale.code} />}
       <Notice tone="info">{printing ? t.printingTickets : t.printerMissing}</Notice>
       {sale.offline ? <Notice tone="info">{t.soldOffline}</Notice> : null}
       <ul className="ticket-list">

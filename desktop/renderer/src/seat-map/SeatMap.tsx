@@ -1,4 +1,6 @@
 /**
+ * Just over 400 lines: drawing, zoom/pan and keyboard navigation share the one map's geometry.
+ *
  * A hall's seat map as SVG: real layouts with aisles and cross aisles, the screen at the top,
  * every seat kind with its own shape, every state with its own colour and mark (so it reads
  * without colour vision), zoom and pan for big halls, touch targets of at least 44 px on the
