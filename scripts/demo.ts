@@ -127,7 +127,9 @@ async function freePort(): Promise<number> {
 
 const serverPort = config.port === 0 ? await freePort() : config.port;
 const serverUrl = `http://${config.host}:${serverPort}`;
-const freshDatabase = !existsSync(join(config.dataDir, 'marquee.db'));
+// Only an embedded database can be seen to be new from here (its file is missing); a PostgreSQL one
+// is the operator's to reset, and the terminals' folders are kept.
+const freshDatabase = config.databaseUrl === undefined && !existsSync(join(config.dataDir, 'marquee.db'));
 
 /** Whether the server answers its health check now. */
 async function serverUp(): Promise<boolean> {
